@@ -1,0 +1,115 @@
+package org.condition4j.cluster;
+
+import org.condition4j.data.Mnist;
+import org.condition4j.data.MnistBatches;
+import org.condition4j.model.Training;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.dataset.DataSet;
+import tech.tablesaw.api.Row;
+import tech.tablesaw.api.Table;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Cluster-preserving fine-tuning with Adam on a small CNN and a few thousand MNIST images. */
+class FineTuningTest {
+    private static final int TRAIN_IMAGES = 2048;
+    private static final int TEST_IMAGES = 1000;
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    private static Mnist mnist;
+    /** Built once: DL4J's MNIST iterator reads the whole IDX file when it is created. */
+    private static MnistBatches train;
+    private static MnistBatches test;
+    private static MultiLayerNetwork baseline;
+    private static double baselineAccuracy;
+
+    @BeforeAll
+    static void trainBaseline() {
+        mnist = Nets.mnist();
+        train = mnist.train(64, TRAIN_IMAGES);
+        test = mnist.test(250, TEST_IMAGES);
+        baseline = Nets.smallCnn(7);
+        Training.of(baseline).printingTo(QUIET).fit(train, null, 3);
+        baselineAccuracy = accuracy(baseline);
+        assertTrue(baselineAccuracy > 0.85, "baseline accuracy " + baselineAccuracy);
+    }
+
+    @Test
+    void fineTuningKeepsAtMostKValuesPerLayerAndRecoversAccuracy() {
+        ClusteredModel clustered = Clustering.cluster(baseline, ClusteringConfig.of(4, CentroidInit.LINEAR));
+        double clusteredAccuracy = accuracy(clustered.network());
+        Table centroidsBefore = clustered.centroids();
+        DistinctValueWatch watch = new DistinctValueWatch(false);
+
+        clustered.training().printingTo(QUIET).withListeners(List.of(watch)).fit(train, null, 1);
+        double fineTunedAccuracy = accuracy(clustered.network());
+        System.out.printf(Locale.ROOT, "baseline %.4f, clustered K=4 %.4f, after fine-tuning %.4f%n",
+                baselineAccuracy, clusteredAccuracy, fineTunedAccuracy);
+
+        assertEquals(train.batchesPerEpoch(), watch.steps);
+        assertEquals(4, watch.mostSeen, "at most K=4 values in any kernel after every step");
+        assertFalse(centroidsBefore.doubleColumn("centroid").asList()
+                .equals(clustered.centroids().doubleColumn("centroid").asList()), "the centroids trained");
+        assertTrue(fineTunedAccuracy >= clusteredAccuracy - 0.01,
+                "fine-tuning must not lose accuracy: " + clusteredAccuracy + " -> " + fineTunedAccuracy);
+        assertTrue(fineTunedAccuracy >= baselineAccuracy - 0.05,
+                "accuracy collapsed: baseline " + baselineAccuracy + ", fine-tuned " + fineTunedAccuracy);
+
+        MultiLayerNetwork stripped = clustered.strip();
+        DataSet sample = mnist.testSample(64);
+        assertEquals(clustered.network().output(sample.getFeatures()), stripped.output(sample.getFeatures()));
+        for (Row row : ClusterStatistics.of(stripped)) {
+            assertTrue(row.getInt("distinct values") <= 4, row.toString());
+            assertTrue(row.getInt("max distinct int8 per channel") <= 4, row.toString());
+        }
+    }
+
+    @Test
+    void perChannelFineTuningKeepsAtMostKValuesPerChannel() {
+        ClusteredModel clustered = Clustering.cluster(baseline,
+                ClusteringConfig.of(3, CentroidInit.KMEANS_PLUS_PLUS).perChannel().reassignEvery(4));
+        DistinctValueWatch watch = new DistinctValueWatch(true);
+        clustered.training().printingTo(QUIET).withListeners(List.of(watch)).fit(train, null, 1);
+        assertEquals(train.batchesPerEpoch(), watch.steps);
+        assertEquals(3, watch.mostSeen, "at most K=3 values in any output channel after every step");
+        double accuracy = accuracy(clustered.strip());
+        assertTrue(accuracy >= baselineAccuracy - 0.05, "baseline " + baselineAccuracy + ", per channel " + accuracy);
+    }
+
+    private static double accuracy(MultiLayerNetwork net) {
+        return Training.accuracy(net, test);
+    }
+
+    /** Counts distinct kernel values after every training step (it runs after the clustering listener). */
+    private static final class DistinctValueWatch extends BaseTrainingListener {
+        final boolean perChannel;
+        int steps;
+        int mostSeen;
+
+        DistinctValueWatch(boolean perChannel) {
+            this.perChannel = perChannel;
+        }
+
+        @Override
+        public void iterationDone(Model model, int iteration, int epoch) {
+            steps++;
+            Table stats = ClusterStatistics.of((MultiLayerNetwork) model);
+            String column = perChannel ? "max distinct per channel" : "distinct values";
+            for (int value : stats.intColumn(column)) {
+                mostSeen = Math.max(mostSeen, value);
+            }
+        }
+    }
+
+}
