@@ -16,7 +16,6 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-import java.nio.file.Path;
 
 /** Small networks and data for the clustering tests, so that they run in seconds. */
 final class Nets {
@@ -24,7 +23,7 @@ final class Nets {
 
     /** MNIST from the project's data folder (tests run in lib/). */
     static Mnist mnist() {
-        return Mnist.from(Path.of("..", "data", "mnist"));
+        return Mnist.load();
     }
 
     /** conv 8 3x3, pool 2, conv 16 3x3, pool 2, softmax 10 over MNIST; trains in a few seconds. */
