@@ -1,7 +1,10 @@
 package org.condition4j.cluster;
 
+import org.condition4j.model.Training;
 import org.condition4j.quantize.Int8Scheme;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -53,6 +56,33 @@ public final class ClusterStatistics {
         }
         return Table.create("Distinct weight values", layer, name, type, param, weights, channels, distinct,
                 perChannel, int8PerChannel, int8);
+    }
+
+    /**
+     * Clusters {@code net} once with each {@link CentroidInit} ({@code config} otherwise
+     * unchanged) and compares them before any fine-tuning: k-means iterations (summed over the
+     * kernels), the mean squared distance of the weights from their centroids (over all clustered
+     * weights) and the accuracy on {@code test} (in percent).
+     */
+    public static Table initialisations(MultiLayerNetwork net, ClusteringConfig config, DataSetIterator test) {
+        StringColumn init = StringColumn.create("initialisation");
+        IntColumn iterations = IntColumn.create("k-means iterations");
+        DoubleColumn error = DoubleColumn.create("mean squared error");
+        DoubleColumn accuracy = DoubleColumn.create("accuracy %");
+        for (CentroidInit each : CentroidInit.values()) {
+            ClusteredModel clustered = Clustering.cluster(net, config.withInit(each));
+            Table summary = clustered.summary();
+            double squares = 0;
+            for (int r = 0; r < summary.rowCount(); r++) {
+                squares += summary.doubleColumn("mean squared error").get(r) * summary.intColumn("weights").get(r);
+            }
+            init.append(each.name());
+            iterations.append((int) summary.intColumn("k-means iterations").sum());
+            error.append(squares / summary.intColumn("weights").sum());
+            accuracy.append(100 * Training.accuracy(clustered.network(), test));
+        }
+        return Table.create("Centroid initialisations (" + config.clusters() + " clusters, before fine-tuning)",
+                init, iterations, error, accuracy);
     }
 
     /** Distinct values of all clusterable kernels together (the "unique weights" of a model). */

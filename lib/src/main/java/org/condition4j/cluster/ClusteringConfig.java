@@ -78,6 +78,12 @@ public final class ClusteringConfig {
         return new ClusteringConfig(clusters, init, true, seed, maxIterations, reassignEvery, rules);
     }
 
+    /** The same configuration with centroids starting from {@code init}. */
+    public ClusteringConfig withInit(CentroidInit init) {
+        return new ClusteringConfig(clusters, Objects.requireNonNull(init, "init"), perChannel, seed, maxIterations,
+                reassignEvery, rules);
+    }
+
     /** Seed of the {@link CentroidInit#RANDOM} and {@link CentroidInit#KMEANS_PLUS_PLUS} draws. */
     public ClusteringConfig withSeed(long seed) {
         return new ClusteringConfig(clusters, init, perChannel, seed, maxIterations, reassignEvery, rules);

@@ -87,6 +87,26 @@ class FineTuningTest {
         assertTrue(accuracy >= baselineAccuracy - 0.05, "baseline " + baselineAccuracy + ", per channel " + accuracy);
     }
 
+    /** k-means only ever lowers the clustering error its initialisation starts from. */
+    @Test
+    void initialisationsCanBeComparedBeforeFineTuning() {
+        ClusteringConfig config = ClusteringConfig.of(8, CentroidInit.LINEAR);
+        Table compared = ClusterStatistics.initialisations(baseline, config, test);
+        Table initialOnly = ClusterStatistics.initialisations(baseline, config.withMaxIterations(0), test);
+        System.out.println(compared.print());
+        System.out.println(initialOnly.print());
+        assertEquals(List.of("LINEAR", "RANDOM", "DENSITY_BASED", "KMEANS_PLUS_PLUS"),
+                compared.stringColumn("initialisation").asList());
+        for (int r = 0; r < 4; r++) {
+            String init = compared.stringColumn("initialisation").get(r);
+            assertTrue(compared.intColumn("k-means iterations").get(r) > 0, init);
+            assertEquals(0, initialOnly.intColumn("k-means iterations").get(r), init);
+            assertTrue(compared.doubleColumn("mean squared error").get(r)
+                    <= initialOnly.doubleColumn("mean squared error").get(r), init);
+            assertTrue(compared.doubleColumn("accuracy %").get(r) > 50, init + " accuracy");
+        }
+    }
+
     private static double accuracy(MultiLayerNetwork net) {
         return Training.accuracy(net, test);
     }
