@@ -33,8 +33,10 @@ import java.util.Map;
  *       centroid magnitude, there are at most as many distinct scales as distinct centroid
  *       magnitudes (at most K), and the kernel holds at most {@code min(255, K x S)} int8 values
  *       where S is the number of distinct channel scales. Only channels that share their
- *       largest-magnitude centroid share their integers. Moreover a channel whose weights lie in a
- *       narrow range uses only the few shared centroids inside it.</li>
+ *       largest-magnitude centroid share their integers, so the kernel stays at K int8 values only
+ *       when S = 1 (as in an untrained, uniformly initialised network, where every channel
+ *       reaches the extreme centroids). Moreover a channel whose weights lie in a narrow range uses
+ *       only the few shared centroids inside it.</li>
  *   <li><b>Per-channel clustering</b> ({@link ClusteringConfig#perChannel()}): at most K floats
  *       per output channel (up to K times the channels per kernel), so again at most K int8 values
  *       per channel, and never K per kernel. Each channel places its K centroids within its own
