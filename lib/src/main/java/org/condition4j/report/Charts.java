@@ -10,6 +10,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 
 import java.awt.Color;
 import java.awt.Font;
@@ -48,8 +49,10 @@ public final class Charts {
             test.add(100 * e.testAccuracy());
         }
         XYChart lossChart = xy("Training loss", "epoch", "cross-entropy");
+        lossChart.getStyler().setXAxisDecimalPattern("0");
         lossChart.addSeries("loss", epochs, loss);
         XYChart accuracyChart = xy("Accuracy", "epoch", "%");
+        accuracyChart.getStyler().setXAxisDecimalPattern("0");
         accuracyChart.addSeries("training batches", epochs, train);
         if (test.stream().noneMatch(v -> v.isNaN())) {
             accuracyChart.addSeries("test images", epochs, test);
@@ -144,6 +147,15 @@ public final class Charts {
         return out;
     }
 
+    /** A grid of the digits in {@code sample}, each captioned with its label. */
+    public static BufferedImage digits(DataSet sample, int columns) {
+        List<String> captions = new ArrayList<>();
+        for (long label : sample.getLabels().argMax(1).toLongVector()) {
+            captions.add("label " + label);
+        }
+        return digits(sample.getFeatures(), captions, columns);
+    }
+
     /** Images placed next to each other, top-aligned. */
     public static BufferedImage sideBySide(BufferedImage... images) {
         int width = 0;
@@ -170,6 +182,7 @@ public final class Charts {
                 .title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         style(chart.getStyler());
         chart.getStyler().setMarkerSize(6);
+        chart.getStyler().setYAxisDecimalPattern("#,##0.###");
         return chart;
     }
 
