@@ -11,8 +11,8 @@ import java.util.Locale;
 /**
  * Prints what clustering costs on the seed CNN (34,656 kernel weights): clustering with each
  * initialisation (k-means included), the clustering listener's work per training step, and a
- * training step of batch 128 for comparison. Run with
- * {@code mvn -q -o -pl lib test-compile exec:java} or from an IDE; not part of the test suite.
+ * training step of batch 128 for comparison. Run as a plain main class with the test classpath;
+ * it is not part of the test suite.
  */
 public final class ClusteringBenchmark {
     public static void main(String[] args) {
