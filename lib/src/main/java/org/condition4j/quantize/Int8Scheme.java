@@ -18,6 +18,9 @@ public final class Int8Scheme {
     public static final int ACTIVATION_MIN = -128;
     public static final int ACTIVATION_MAX = 127;
 
+    /** What TFLite's int8 SOFTMAX (and LOGISTIC) must output: scale 1/256, zero point -128. */
+    public static final ActivationParams SOFTMAX_OUTPUT = new ActivationParams(1.0 / 256, ACTIVATION_MIN);
+
     /** Scale used for an all-zero channel or an empty range, so that nothing divides by zero. */
     static final double FALLBACK_SCALE = 1.0 / WEIGHT_MAX;
 
