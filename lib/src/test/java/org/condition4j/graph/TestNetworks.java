@@ -1,6 +1,7 @@
 package org.condition4j.graph;
 
 import org.condition4j.data.Mnist;
+import org.condition4j.model.ModelStore;
 import org.condition4j.model.SeedCnn;
 import org.condition4j.model.Training;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -26,11 +27,15 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * The networks the exporter tests share, trained once per test JVM: the seed CNN (one epoch on
  * 6000 images) and a small network with every supported layer kind (one epoch on 640 images,
- * which also moves batch norm's running statistics away from 0 and 1).
+ * which also moves batch norm's running statistics away from 0 and 1). Trained networks are cached
+ * on disk, see {@link #trained}.
  */
 public final class TestNetworks {
     public static final int SEED_TRAIN_IMAGES = 6000;
@@ -51,17 +56,16 @@ public final class TestNetworks {
 
     public static synchronized MultiLayerNetwork seedCnn() {
         if (seedCnn == null) {
-            seedCnn = SeedCnn.create();
-            train(seedCnn, SEED_TRAIN_IMAGES);
+            seedCnn = trained("seed-cnn", SeedCnn.create(), SEED_TRAIN_IMAGES);
         }
         return seedCnn;
     }
 
     public static synchronized MultiLayerNetwork everyLayer() {
         if (everyLayer == null) {
-            everyLayer = new MultiLayerNetwork(everyLayerConfiguration());
-            everyLayer.init();
-            train(everyLayer, EVERY_LAYER_TRAIN_IMAGES);
+            MultiLayerNetwork net = new MultiLayerNetwork(everyLayerConfiguration());
+            net.init();
+            everyLayer = trained("every-layer", net, EVERY_LAYER_TRAIN_IMAGES);
         }
         return everyLayer;
     }
@@ -104,8 +108,20 @@ public final class TestNetworks {
                 .build();
     }
 
-    private static void train(MultiLayerNetwork net, int images) {
+    /**
+     * {@code net} trained for one epoch on {@code images} training images. The result is kept in
+     * target/test-networks (keyed by configuration and image count) so that later test runs on a
+     * busy machine skip the training.
+     */
+    private static MultiLayerNetwork trained(String name, MultiLayerNetwork net, int images) {
+        String key = Integer.toHexString(Objects.hash(net.getLayerWiseConfigurations().toJson(), images));
+        Path cached = Path.of("target", "test-networks", name + "-" + key + ".zip");
+        if (Files.isRegularFile(cached)) {
+            return ModelStore.load(cached);
+        }
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         Training.of(net).printingTo(quiet).fit(mnist().train(SeedCnn.BATCH_SIZE, images), null, 1);
+        ModelStore.save(net, cached);
+        return net;
     }
 }
