@@ -71,6 +71,7 @@ final class NetworkReader {
         int layers = net.getnLayers();
         for (int i = 0; i < layers; i++) {
             Layer layer = conf.getConf(i).getLayer();
+            requireSupported(i, layer);
             preProcessor(i, layer, conf.getInputPreProcess(i));
             if (shape == null) {
                 startWithoutPreProcessor(i, layer);
@@ -134,19 +135,28 @@ final class NetworkReader {
             separable(i, c);
         } else if (layer instanceof DepthwiseConvolution2D c) {
             depthwise(i, c);
-        } else if (layer.getClass() == ConvolutionLayer.class) {
-            convolution(i, (ConvolutionLayer) layer);
-        } else if (layer.getClass() == DenseLayer.class || layer.getClass() == OutputLayer.class) {
+        } else if (layer instanceof ConvolutionLayer c) {
+            convolution(i, c);
+        } else if (layer instanceof DenseLayer || layer instanceof OutputLayer) {
             dense(i, (FeedForwardLayer) layer);
-        } else if (layer.getClass() == SubsamplingLayer.class) {
-            pooling(i, (SubsamplingLayer) layer);
+        } else if (layer instanceof SubsamplingLayer s) {
+            pooling(i, s);
         } else if (layer instanceof GlobalPoolingLayer g) {
             globalPooling(i, g);
         } else if (layer instanceof BatchNormalization bn) {
             batchNorm(i, bn);
         } else if (layer instanceof ActivationLayer a) {
             activationLayer(i, a);
-        } else if (!(layer instanceof DropoutLayer)) { // dropout does nothing at inference
+        } // dropout does nothing at inference
+    }
+
+    private static void requireSupported(int i, Layer layer) {
+        Class<?> type = layer.getClass();
+        boolean supported = type == ConvolutionLayer.class || type == DepthwiseConvolution2D.class
+                || type == SeparableConvolution2D.class || type == DenseLayer.class || type == OutputLayer.class
+                || type == SubsamplingLayer.class || type == GlobalPoolingLayer.class
+                || type == BatchNormalization.class || type == ActivationLayer.class || type == DropoutLayer.class;
+        if (!supported) {
             throw new UnsupportedNetworkException(where(i, layer) + ": not supported by the exporter; supported: "
                     + SUPPORTED);
         }
