@@ -65,7 +65,6 @@ class InferenceGraphTest {
                 worst = Math.max(worst, Math.abs(actual[c] - want[c]));
             }
         }
-        System.out.println(graph);
         assertTrue(worst < 1e-4, "largest difference to DL4J " + worst);
     }
 }
