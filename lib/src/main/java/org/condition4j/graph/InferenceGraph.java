@@ -72,6 +72,16 @@ public final class InferenceGraph {
         return ops.get(index);
     }
 
+    /** Index of the op whose output tensor is named {@code tensor}. */
+    public int opIndex(String tensor) {
+        for (int i = 0; i < ops.size(); i++) {
+            if (ops.get(i).name().equals(tensor)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("No op produces a tensor named '" + tensor + "'; tensors: " + tensorNames());
+    }
+
     /** {@value #INPUT} followed by every op's output, in execution order. */
     public List<String> tensorNames() {
         List<String> names = new ArrayList<>();

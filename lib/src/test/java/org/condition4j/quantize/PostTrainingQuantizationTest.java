@@ -49,7 +49,7 @@ class PostTrainingQuantizationTest {
         assertEquals(q.params("conv2"), q.params("pool1"), "max pooling keeps its input's scale");
         // conv2's weights: DL4J's [out, in, kh, kw] against the per-channel int8 values
         INDArray w = net.getLayer(1).getParam("W");
-        QuantizedWeights qw = q.weights(1);
+        QuantizedWeights qw = q.weights(graph.opIndex("conv2"));
         assertEquals(32, qw.scales().length);
         int o = 17, i = 5, y = 2, x = 1;
         double maxAbs = w.get(org.nd4j.linalg.indexing.NDArrayIndex.point(o)).amaxNumber().doubleValue();
@@ -57,6 +57,7 @@ class PostTrainingQuantizationTest {
         long expected = Math.round(w.getDouble(o, i, y, x) / qw.scales()[o]);
         assertEquals(expected, qw.values()[((o * 3 + y) * 3 + x) * 32 + i]);
         // the dense layer gets one scale for the whole matrix
+        assertEquals(6, graph.opIndex("dense/logits"));
         assertEquals(1, q.weights(6).scales().length);
         assertEquals(q.params("pool2").scale() * q.weights(6).scales()[0], q.weights(6).biasScales()[0], 1e-15);
     }
