@@ -253,9 +253,8 @@ final class NetworkReader {
             }
         }
         flattenedImage = null;
-        boolean bias = !(layer instanceof DenseLayer d) || d.hasBias();
-        bias &= !(layer instanceof OutputLayer o) || o.hasBias();
-        float[] b = bias ? floats(param(i, "b")) : new float[out];
+        boolean hasBias = layer instanceof DenseLayer d ? d.hasBias() : ((OutputLayer) layer).hasBias();
+        float[] b = hasBias ? floats(param(i, "b")) : new float[out];
         String name = layer.getLayerName();
         add(new FullyConnected(softmax ? name + "/logits" : name, softmax ? -1 : i, shape, new int[] {1, out},
                 weights, b, activation));
