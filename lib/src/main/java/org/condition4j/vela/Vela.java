@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
  */
 public final class Vela {
     private static final Pattern OPERATORS = Pattern.compile("^(CPU|NPU) operators = (\\d+)", Pattern.MULTILINE);
+    /** Vela names each operator it leaves on the CPU in a warning like this. */
+    private static final Pattern CPU_OPERATOR = Pattern.compile(
+            "^Warning \\(supported operators\\) operator: (\\w+), ofm: '([^']*)'", Pattern.MULTILINE);
     private static final long TIMEOUT_SECONDS = 300;
 
     private final Path executable;
@@ -90,12 +93,18 @@ public final class Vela {
         while (m.find()) {
             operators.put(m.group(1), Integer.parseInt(m.group(2)));
         }
+        List<String> cpuOperations = new ArrayList<>();
+        Matcher cpu = CPU_OPERATOR.matcher(printed);
+        while (cpu.find()) {
+            cpuOperations.add(cpu.group(1) + " → " + cpu.group(2));
+        }
         if (!operators.containsKey("NPU")) {
             throw new IllegalStateException("Vela's summary has no operator counts:\n" + lastLines(printed, 30));
         }
         return new VelaReport(network, target,
                 operators.get("NPU"),
                 operators.getOrDefault("CPU", 0),
+                cpuOperations,
                 number(csv, "sram_memory_used"),
                 number(csv, "off_chip_flash_memory_used"),
                 number(csv, "dram_memory_used"),
