@@ -1,6 +1,7 @@
 package org.condition4j.vela;
 
 import org.condition4j.data.ProjectDirs;
+import org.condition4j.report.Metrics;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -43,6 +44,17 @@ public final class Vela {
             throw new IllegalStateException("The Vela compiler is not installed at " + vela + "; run ./setup.sh");
         }
         return new Vela(vela);
+    }
+
+    /**
+     * Compiles {@code model} for {@code target} and records Vela's figures in the model's metrics
+     * JSON (beside it), so the comparison notebook finds them: the "compile for Ethos-U" step that
+     * ends every technique notebook.
+     */
+    public VelaReport compileAndRecord(Path model, VelaTarget target) {
+        VelaReport report = compile(model, target);
+        Metrics.readOrCreateFor(model).putAll(report.metrics()).writeFor(model);
+        return report;
     }
 
     /** Compiles {@code tflite} for {@code target} into {@code conditioned_models/vela/<accelerator>/}. */
