@@ -16,8 +16,9 @@ import java.util.Set;
 
 /**
  * How many distinct values the kernels of any network hold, in float and after the project's
- * int8 weight quantization ({@link Int8Scheme}: symmetric, one scale per output channel). Works
- * on a plain network, so it compares a baseline with its clustered and stripped versions.
+ * int8 weight quantization ({@link Int8Scheme}: symmetric, one scale per output channel for
+ * convolutions, one scale for a whole dense matrix). Works on a plain network, so it compares a
+ * baseline with its clustered and stripped versions.
  */
 public final class ClusterStatistics {
     private ClusterStatistics() {}
@@ -42,7 +43,8 @@ public final class ClusterStatistics {
         for (Kernel kernel : Kernel.all(net)) {
             float[] values = kernel.read(net);
             int[] channelOf = kernel.channelOfEach();
-            int[] quantized = int8(values, channelOf, kernel.channels());
+            int scales = Int8Scheme.weightScaleCount(kernel.isDense(), kernel.channels());
+            int[] quantized = int8(values, scales == 1 ? new int[values.length] : channelOf, scales);
             layer.append(kernel.layerIndex());
             name.append(kernel.layerName());
             type.append(kernel.layerType());
@@ -138,15 +140,18 @@ public final class ClusterStatistics {
         return sets.stream().mapToInt(Set::size).max().orElse(0);
     }
 
-    /** The kernel as the int8 scheme quantizes it: scale max|w|/127 per output channel. */
-    static int[] int8(float[] values, int[] channelOf, int channels) {
-        double[] maxAbs = new double[channels];
+    /**
+     * The kernel as the int8 scheme quantizes it: scale max|w|/127 per scale group
+     * ({@code groupOf} each weight's group, {@code groups} how many).
+     */
+    static int[] int8(float[] values, int[] groupOf, int groups) {
+        double[] maxAbs = new double[groups];
         for (int i = 0; i < values.length; i++) {
-            maxAbs[channelOf[i]] = Math.max(maxAbs[channelOf[i]], Math.abs(values[i]));
+            maxAbs[groupOf[i]] = Math.max(maxAbs[groupOf[i]], Math.abs(values[i]));
         }
         int[] quantized = new int[values.length];
         for (int i = 0; i < values.length; i++) {
-            quantized[i] = Int8Scheme.quantizeWeight(values[i], Int8Scheme.weightScale(maxAbs[channelOf[i]]));
+            quantized[i] = Int8Scheme.quantizeWeight(values[i], Int8Scheme.weightScale(maxAbs[groupOf[i]]));
         }
         return quantized;
     }

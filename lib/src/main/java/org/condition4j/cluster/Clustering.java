@@ -21,34 +21,35 @@ import java.util.Map;
  * }</pre>
  *
  * <h2>What survives int8 quantization</h2>
- * The int8 export quantizes each kernel symmetrically per output channel c:
- * {@code q = round(w / s_c)} with {@code s_c = max|w in c| / 127}. Within one channel that is a
- * function of the float value, so a channel never holds more distinct int8 values than distinct
- * floats (two centroids closer than about one step {@code s_c} may even merge). Hence:
+ * The int8 export ({@link org.condition4j.quantize.Int8Scheme}) quantizes weights symmetrically,
+ * {@code q = round(w / s)} with {@code s = max|w| / 127}, where the maximum is taken per output
+ * channel for convolutions and depthwise convolutions and over the whole matrix for dense layers
+ * (TFLite 2.6's int8 FULLY_CONNECTED reads one weight scale). Within one scale group the
+ * quantization is a function of the float value, so it never creates distinct values (it can
+ * merge two centroids closer than about one step {@code s}). Hence, in the int8 file:
  * <ul>
- *   <li><b>Per-layer clustering</b> (the default): at most K distinct floats per kernel, so at
- *       most K distinct int8 values <em>per output channel</em>. <em>Not</em> at most K per
- *       kernel in int8: the channels have different scales, so one centroid becomes different
- *       integers in different channels. Because {@code s_c} is set by the channel's largest
- *       centroid magnitude, there are at most as many distinct scales as distinct centroid
- *       magnitudes (at most K), and the kernel holds at most {@code min(255, K x S)} int8 values
- *       where S is the number of distinct channel scales. Only channels that share their
- *       largest-magnitude centroid share their integers, so the kernel stays at K int8 values only
- *       when S = 1 (as in an untrained, uniformly initialised network, where every channel
- *       reaches the extreme centroids). Moreover a channel whose weights lie in a narrow range uses
- *       only the few shared centroids inside it.</li>
- *   <li><b>Per-channel clustering</b> ({@link ClusteringConfig#perChannel()}): at most K floats
- *       per output channel (up to K times the channels per kernel), so again at most K int8 values
- *       per channel, and never K per kernel. Each channel places its K centroids within its own
- *       range, which is exactly the range its int8 scale covers: its largest-magnitude centroid
- *       becomes exactly +-127 and its K levels spread over the channel's whole integer range, where
- *       they stay distinct unless two are closer than one step. Every channel keeps K levels of its
- *       own instead of the few shared ones that fall into its range, so per-channel clustering
- *       loses less to clustering and survives per-channel int8 quantization better.</li>
+ *   <li><b>At most K distinct int8 values per output channel</b>, for every clustered layer,
+ *       with per-layer and with per-channel clustering alike. This is the guarantee that always
+ *       holds, and it survives batch-norm folding too (which scales each output channel).</li>
+ *   <li><b>Per-layer clustering</b> (the default) keeps at most K float values per kernel. A
+ *       dense layer (one scale) therefore keeps at most K int8 values in the whole matrix. A
+ *       convolution does <em>not</em>: its channels have different scales, so one centroid becomes
+ *       different integers in different channels. A channel's scale is its largest centroid
+ *       magnitude / 127, so there are at most K distinct scales S, and the kernel holds at most
+ *       {@code min(255, K x S)} int8 values; only when all channels share their largest-magnitude
+ *       centroid (S = 1, as in an untrained, uniformly initialised network) does it stay at K.
+ *       Also, a channel whose weights span a narrow range uses only the few shared centroids that
+ *       fall inside it.</li>
+ *   <li><b>Per-channel clustering</b> ({@link ClusteringConfig#perChannel()}) keeps K float values
+ *       per output channel, up to K times the channels per kernel, so "at most K" holds per channel
+ *       only, in float and in int8. For a convolution, each channel places its K centroids within
+ *       its own range, which is exactly what its int8 scale covers: its largest-magnitude
+ *       centroid becomes +-127 and its K levels spread over the channel's whole integer range
+ *       instead of a channel using only the few shared levels inside its range. That is why it
+ *       survives per-channel int8 quantization with less loss.</li>
  * </ul>
- * In both cases, then, the guarantee that holds in the int8 file is "at most K distinct values
- * per output channel"; "at most K per layer" holds only for the float weights of per-layer
- * clustering.
+ * "At most K per layer" in int8 thus holds for dense layers clustered per layer (and for a
+ * convolution only when S = 1); "at most K per output channel" holds everywhere.
  */
 public final class Clustering {
     private Clustering() {}

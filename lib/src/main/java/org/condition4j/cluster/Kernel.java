@@ -82,6 +82,11 @@ record Kernel(int layerIndex, String layerName, String layerType, String param, 
         return "layer " + layerIndex + " '" + layerName + "' (" + layerType + ")";
     }
 
+    /** Whether this is a dense or output layer's matrix (the only two-dimensional kernels). */
+    boolean isDense() {
+        return shape.length == 2;
+    }
+
     int size() {
         long size = 1;
         for (long dim : shape) {
