@@ -2,7 +2,6 @@ package org.condition4j.cluster;
 
 import org.condition4j.data.Mnist;
 import org.condition4j.data.MnistBatches;
-import org.condition4j.model.Training;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -12,7 +11,6 @@ import org.nd4j.linalg.dataset.DataSet;
 import tech.tablesaw.api.Row;
 import tech.tablesaw.api.Table;
 
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
@@ -23,25 +21,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Cluster-preserving fine-tuning with Adam on a small CNN and a few thousand MNIST images. */
 class FineTuningTest {
-    private static final int TRAIN_IMAGES = 2048;
-    private static final int TEST_IMAGES = 1000;
-    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+    private static final PrintStream QUIET = TrainedBaseline.QUIET;
 
     private static Mnist mnist;
-    /** Built once: DL4J's MNIST iterator reads the whole IDX file when it is created. */
     private static MnistBatches train;
-    private static MnistBatches test;
     private static MultiLayerNetwork baseline;
     private static double baselineAccuracy;
+    private static MnistBatches test;
 
     @BeforeAll
     static void trainBaseline() {
-        mnist = Nets.mnist();
-        train = mnist.train(64, TRAIN_IMAGES);
-        test = mnist.test(250, TEST_IMAGES);
-        baseline = Nets.smallCnn(7);
-        Training.of(baseline).printingTo(QUIET).fit(train, null, 3);
-        baselineAccuracy = accuracy(baseline);
+        TrainedBaseline trained = TrainedBaseline.get();
+        mnist = trained.mnist;
+        train = trained.train;
+        test = trained.test;
+        baseline = trained.net;
+        baselineAccuracy = trained.accuracy;
         assertTrue(baselineAccuracy > 0.85, "baseline accuracy " + baselineAccuracy);
     }
 
@@ -108,7 +103,7 @@ class FineTuningTest {
     }
 
     private static double accuracy(MultiLayerNetwork net) {
-        return Training.accuracy(net, test);
+        return TrainedBaseline.get().accuracy(net);
     }
 
     /** Counts distinct kernel values after every training step (it runs after the clustering listener). */
