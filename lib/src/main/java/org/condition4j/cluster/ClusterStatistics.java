@@ -81,7 +81,7 @@ public final class ClusterStatistics {
             init.append(each.name());
             iterations.append((int) summary.intColumn("k-means iterations").sum());
             error.append(squares / summary.intColumn("weights").sum());
-            accuracy.append(100 * Training.accuracy(clustered.network(), test));
+            accuracy.append(Math.round(10_000 * Training.accuracy(clustered.network(), test)) / 100.0);
         }
         return Table.create("Centroid initialisations (" + config.clusters() + " clusters, before fine-tuning)",
                 init, iterations, error, accuracy);

@@ -240,8 +240,7 @@ public final class ClusteringConfig {
         StringBuilder text = new StringBuilder();
         text.append(clusters).append(perChannel ? " clusters per output channel" : " clusters per layer")
                 .append(", ").append(init).append(" initialisation, k-means up to ").append(maxIterations)
-                .append(" iterations, re-assignment every ").append(reassignEvery)
-                .append(reassignEvery == 1 ? " step" : " steps");
+                .append(" iterations, re-assignment every ").append(reassignEvery == 1 ? "step" : reassignEvery + " steps");
         if (init == CentroidInit.RANDOM || init == CentroidInit.KMEANS_PLUS_PLUS) {
             text.append(", seed ").append(seed);
         }
