@@ -38,7 +38,7 @@ import java.util.List;
  * TensorFlow Model Optimization does) each weight is re-assigned to the centroid nearest to its
  * shadow value and each centroid moves to the mean of its members (one k-means step). That keeps
  * weights whose shadow value drifted into a neighbouring cluster from being held at the wrong
- * centroid, and it is cheap: the whole listener, re-assignment included, costs about 1.5 % of a
+ * centroid, and it is cheap: the whole listener, re-assignment included, costs 1 to 2 % of a
  * seed-CNN training step (measured by {@code ClusteringBenchmark} in the tests).
  */
 public final class ClusteredModel {

@@ -88,8 +88,6 @@ class FineTuningTest {
         ClusteringConfig config = ClusteringConfig.of(8, CentroidInit.LINEAR);
         Table compared = ClusterStatistics.initialisations(baseline, config, test);
         Table initialOnly = ClusterStatistics.initialisations(baseline, config.withMaxIterations(0), test);
-        System.out.println(compared.print());
-        System.out.println(initialOnly.print());
         assertEquals(List.of("LINEAR", "RANDOM", "DENSITY_BASED", "KMEANS_PLUS_PLUS"),
                 compared.stringColumn("initialisation").asList());
         for (int r = 0; r < 4; r++) {
