@@ -1,5 +1,6 @@
 package org.condition4j.vela;
 
+import org.condition4j.io.AtomicFiles;
 import org.condition4j.report.Charts;
 import org.condition4j.report.FileSizes;
 import org.condition4j.report.Metrics;
@@ -104,6 +105,17 @@ public final class NpuOverview {
             table.doubleColumn(11).append(round(v.inferenceMillis(), 3));
         }
         return table;
+    }
+
+    /** Writes {@link #table} for each configuration as {@code comparison_<accelerator>.csv} into {@code dir}. */
+    public List<Path> writeTables(Path dir) {
+        List<Path> written = new ArrayList<>();
+        for (VelaTarget target : targets) {
+            Path csv = dir.resolve("comparison_" + target.accelerator() + ".csv");
+            AtomicFiles.write(csv, file -> table(target).write().csv(file.toFile()));
+            written.add(csv);
+        }
+        return written;
     }
 
     /** Every Vela report: one row per model and configuration. */
