@@ -4,12 +4,11 @@ import org.condition4j.data.Mnist;
 import org.condition4j.report.Metrics;
 import org.condition4j.tflite.TfliteInterpreter;
 import org.condition4j.tflite.TfliteModel;
+import org.condition4j.tflite.WeightStatistics;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,13 +47,12 @@ final class ClusteringCheck {
         assertEquals("INT8", model.input().type(), "the clustered model's input");
         assertEquals("INT8", model.output().type(), "the clustered model's output");
         assertEquals(4, model.weightTensorNames().size(), "three convolutions and the dense layer");
-        for (String weights : model.weightTensorNames()) {
-            TfliteModel.TensorInfo info = model.tensor(weights);
-            assertEquals("INT8", info.type(), weights);
-            int most = mostDistinctPerOutputChannel(info, model.int8Values(weights));
-            assertTrue(most <= clusters, weights + " holds " + most + " int8 values in one output channel");
-            if (info.scales().length == 1) { // one scale for the whole tensor: at most K in all
-                assertTrue(distinct(model.int8Values(weights)) <= clusters, weights + " holds more than K values");
+        for (WeightStatistics.Tensor weights : model.weightStatistics().tensors()) {
+            assertEquals("INT8", weights.type(), weights.name());
+            assertTrue(weights.maxDistinctPerChannel() <= clusters,
+                    weights.name() + " holds " + weights.maxDistinctPerChannel() + " int8 values in one output channel");
+            if (model.tensor(weights.name()).scales().length == 1) { // one scale for the whole tensor: at most K in all
+                assertTrue(weights.distinct() <= clusters, weights.name() + " holds " + weights.distinct() + " int8 values");
             }
         }
 
@@ -77,38 +75,5 @@ final class ClusteringCheck {
         double gzipRatio = metrics.number("gzip_bytes").orElseThrow() / metrics.number("plain_int8_gzip_bytes").orElseThrow();
         assertTrue(gzipRatio <= MAX_GZIP_RATIO, "the clustered model gzips to " + gzipRatio + " of the plain one");
         assertTrue(metrics.number("unique_weights").orElseThrow() <= 4 * clusters, "unique weights over the 4 kernels");
-    }
-
-    /**
-     * CONV_2D [out, kh, kw, in] and FULLY_CONNECTED [out, in] keep an output channel on axis 0,
-     * DEPTHWISE_CONV_2D [1, kh, kw, channels] on axis 3, as the quantized dimension records.
-     */
-    private static int mostDistinctPerOutputChannel(TfliteModel.TensorInfo info, byte[] values) {
-        int axis = info.scales().length > 1 ? info.quantizedDimension() : 0;
-        int[] shape = info.shape();
-        int inner = 1;
-        for (int d = axis + 1; d < shape.length; d++) {
-            inner *= shape[d];
-        }
-        int channels = shape[axis];
-        int most = 0;
-        for (int c = 0; c < channels; c++) {
-            Set<Byte> seen = new HashSet<>();
-            for (int i = 0; i < values.length; i++) {
-                if ((i / inner) % channels == c) {
-                    seen.add(values[i]);
-                }
-            }
-            most = Math.max(most, seen.size());
-        }
-        return most;
-    }
-
-    private static int distinct(byte[] values) {
-        Set<Byte> seen = new HashSet<>();
-        for (byte v : values) {
-            seen.add(v);
-        }
-        return seen.size();
     }
 }
