@@ -1,0 +1,142 @@
+package org.condition4j.qat;
+
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A network made quantization-aware by {@link QuantizationAwareTraining#prepare}: train
+ * {@link #network()} as usual, then hand {@link #withoutFakeQuantization()} and
+ * {@link #activationRanges()} to the int8 exporter. All state (the learned ranges included)
+ * lives in the network's configuration, so a network saved with {@code ModelStore} and loaded
+ * again is wrapped with {@link #of} and carries on.
+ */
+public final class QatModel {
+    private final MultiLayerNetwork network;
+
+    QatModel(MultiLayerNetwork network) {
+        this.network = network;
+    }
+
+    /**
+     * The quantization-aware network {@code net} (for instance loaded with {@code ModelStore}).
+     * Fails if {@code net} was not made by {@link QuantizationAwareTraining#prepare}.
+     */
+    public static QatModel of(MultiLayerNetwork net) {
+        if (net == null) {
+            throw new IllegalArgumentException("No network given (null)");
+        }
+        QatModel model = new QatModel(net);
+        model.inputQuantizer();
+        model.layerRanges();
+        return model;
+    }
+
+    /** The network to train and evaluate; it computes with fake-quantized weights and activations. */
+    public MultiLayerNetwork network() {
+        return network;
+    }
+
+    /** Whether training has given every int8 tensor a range (at least one training step). */
+    public boolean isTrained() {
+        return inputQuantizer().getRange().hasRange()
+                && layerRanges().values().stream().allMatch(MovingAverageRange::hasRange);
+    }
+
+    /**
+     * The learned ranges of the exported int8 tensors, keyed by layer index, plus the input.
+     *
+     * @throws IllegalStateException before the first training step, when there are none yet
+     */
+    public ActivationRanges activationRanges() {
+        MovingAverageRange input = inputQuantizer().getRange();
+        Map<Integer, MovingAverageRange> layers = layerRanges();
+        if (!input.hasRange() || !layers.values().stream().allMatch(MovingAverageRange::hasRange)) {
+            throw new IllegalStateException("The quantization-aware network has no activation ranges yet: they are "
+                    + "learned in training. Train it first, e.g. Training.of(qat.network()).fit(train, test, 1)");
+        }
+        Map<Integer, ActivationRanges.Range> ranges = new LinkedHashMap<>();
+        layers.forEach((index, range) -> ranges.put(index, rangeOf(range)));
+        return new ActivationRanges(rangeOf(input), ranges, network.getnLayers());
+    }
+
+    /**
+     * A copy of the trained network without the fake-quantization hooks: the float weights (the
+     * exporter quantizes them per channel exactly as training did) and the original activations.
+     */
+    public MultiLayerNetwork withoutFakeQuantization() {
+        MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(network.getLayerWiseConfigurations().toJson());
+        for (int i = 0; i < conf.getConfs().size(); i++) {
+            Layer layer = conf.getConf(i).getLayer();
+            if (layer.getIDropout() instanceof InputFakeQuant) {
+                layer.setIDropout(null);
+            }
+            if (layer instanceof BaseLayer weighted && weighted.getWeightNoise() instanceof WeightFakeQuant) {
+                weighted.setWeightNoise(null);
+                weighted.setActivationFn(unwrapped(weighted.getActivationFn()));
+            }
+        }
+        MultiLayerNetwork plain = new MultiLayerNetwork(conf);
+        plain.init(network.params().dup(), false);
+        return plain;
+    }
+
+    private static IActivation unwrapped(IActivation activation) {
+        if (activation instanceof FakeQuantActivation fakeQuant) {
+            return fakeQuant.getWrapped();
+        }
+        return activation instanceof FakeQuantSoftmax ? new ActivationSoftmax() : activation;
+    }
+
+    private static ActivationRanges.Range rangeOf(MovingAverageRange range) {
+        return new ActivationRanges.Range(range.getMin(), range.getMax());
+    }
+
+    private InputFakeQuant inputQuantizer() {
+        Layer first = layer(0);
+        if (first.getIDropout() instanceof InputFakeQuant input) {
+            return input;
+        }
+        throw notPrepared(0, first);
+    }
+
+    /** The range of every layer with weights, checking that each has both fake-quant hooks. */
+    private Map<Integer, MovingAverageRange> layerRanges() {
+        Map<Integer, MovingAverageRange> ranges = new LinkedHashMap<>();
+        int last = network.getnLayers() - 1;
+        for (int i = 0; i <= last; i++) {
+            Layer layer = layer(i);
+            if (!QuantizationAwareTraining.hasWeights(i, layer, last)) {
+                continue;
+            }
+            BaseLayer weighted = (BaseLayer) layer;
+            if (!(weighted.getWeightNoise() instanceof WeightFakeQuant)) {
+                throw notPrepared(i, layer);
+            }
+            if (weighted.getActivationFn() instanceof FakeQuantActivation activation) {
+                ranges.put(i, activation.getRange());
+            } else if (weighted.getActivationFn() instanceof FakeQuantSoftmax softmax) {
+                ranges.put(i, softmax.getRange());
+            } else {
+                throw notPrepared(i, layer);
+            }
+        }
+        return ranges;
+    }
+
+    private Layer layer(int index) {
+        return network.getLayerWiseConfigurations().getConf(index).getLayer();
+    }
+
+    private static IllegalArgumentException notPrepared(int index, Layer layer) {
+        return new IllegalArgumentException(QuantizationAwareTraining.describe(index, layer)
+                + " has no fake quantization: the network is not quantization-aware. "
+                + "Make one with QuantizationAwareTraining.prepare(net)");
+    }
+}
