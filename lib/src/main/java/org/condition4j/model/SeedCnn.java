@@ -22,6 +22,8 @@ public final class SeedCnn {
     public static final long SEED = 42;
     public static final double LEARNING_RATE = 0.001;
     public static final int BATCH_SIZE = 128;
+    /** Flat rows of 784 pixels, seen by the first layer as 28x28x1 images. */
+    public static final InputType INPUT_TYPE = InputType.convolutionalFlat(Mnist.HEIGHT, Mnist.WIDTH, 1);
 
     private SeedCnn() {}
 
@@ -48,7 +50,7 @@ public final class SeedCnn {
                         .nOut(Mnist.CLASSES)
                         .activation(Activation.SOFTMAX)
                         .build())
-                .setInputType(InputType.convolutionalFlat(Mnist.HEIGHT, Mnist.WIDTH, 1))
+                .setInputType(INPUT_TYPE)
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();

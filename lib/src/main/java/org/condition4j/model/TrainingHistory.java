@@ -16,7 +16,7 @@ public final class TrainingHistory {
 
     private final List<Epoch> epochs = new ArrayList<>();
 
-    void add(Epoch epoch) {
+    public void add(Epoch epoch) {
         epochs.add(epoch);
     }
 

@@ -1,0 +1,194 @@
+package org.condition4j.report;
+
+import org.condition4j.model.TrainingHistory;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.Histogram;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * XChart figures as images. In a JJava notebook {@code display(image)} shows a
+ * {@link BufferedImage} inline as a PNG.
+ */
+public final class Charts {
+    public static final int WIDTH = 640;
+    public static final int HEIGHT = 380;
+
+    private Charts() {}
+
+    /** Any XChart chart as an image, for {@code display(...)}. */
+    public static BufferedImage image(Chart<?, ?> chart) {
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    /** Loss and accuracy per epoch, side by side. */
+    public static BufferedImage trainingCurves(TrainingHistory history) {
+        List<Double> epochs = new ArrayList<>();
+        List<Double> loss = new ArrayList<>();
+        List<Double> train = new ArrayList<>();
+        List<Double> test = new ArrayList<>();
+        for (TrainingHistory.Epoch e : history.epochs()) {
+            epochs.add((double) e.epoch());
+            loss.add(e.loss());
+            train.add(100 * e.trainAccuracy());
+            test.add(100 * e.testAccuracy());
+        }
+        XYChart lossChart = xy("Training loss", "epoch", "cross-entropy");
+        lossChart.getStyler().setXAxisDecimalPattern("0");
+        lossChart.addSeries("loss", epochs, loss);
+        XYChart accuracyChart = xy("Accuracy", "epoch", "%");
+        accuracyChart.getStyler().setXAxisDecimalPattern("0");
+        accuracyChart.addSeries("training batches", epochs, train);
+        if (test.stream().noneMatch(v -> v.isNaN())) {
+            accuracyChart.addSeries("test images", epochs, test);
+        }
+        return sideBySide(image(lossChart), image(accuracyChart));
+    }
+
+    /** A line chart of named series that share the x values. */
+    public static BufferedImage lines(String title, String xLabel, String yLabel, double[] x,
+                                      Map<String, double[]> series) {
+        XYChart chart = xy(title, xLabel, yLabel);
+        series.forEach((name, y) -> chart.addSeries(name, x, y));
+        return image(chart);
+    }
+
+    /** Points (x, y) per named group, labelled, e.g. accuracy against size per model. */
+    public static BufferedImage scatter(String title, String xLabel, String yLabel, Map<String, double[]> points) {
+        XYChart chart = xy(title, xLabel, yLabel);
+        chart.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(12);
+        points.forEach((name, xy) -> chart.addSeries(name, new double[] {xy[0]}, new double[] {xy[1]}));
+        return image(chart);
+    }
+
+    /** Bars for each category, one colour per named series. */
+    public static BufferedImage bars(String title, String yLabel, List<String> categories,
+                                     Map<String, ? extends List<? extends Number>> series) {
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(title).yAxisTitle(yLabel).build();
+        style(chart.getStyler());
+        chart.getStyler().setLegendVisible(series.size() > 1);
+        series.forEach((name, values) -> chart.addSeries(name, categories, values));
+        return image(chart);
+    }
+
+    /** Overlaid histograms of the named value sets (e.g. weights before and after), {@code bins} bins. */
+    public static BufferedImage histograms(String title, String xLabel, int bins, boolean logCounts,
+                                           Map<String, double[]> values) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (double[] v : values.values()) {
+            for (double d : v) {
+                min = Math.min(min, d);
+                max = Math.max(max, d);
+            }
+        }
+        XYChart chart = xy(title, xLabel, logCounts ? "count (log)" : "count");
+        chart.getStyler().setYAxisLogarithmic(logCounts);
+        for (Map.Entry<String, double[]> entry : values.entrySet()) {
+            List<Double> data = new ArrayList<>(entry.getValue().length);
+            for (double d : entry.getValue()) {
+                data.add(d);
+            }
+            Histogram histogram = new Histogram(data, bins, min, max);
+            List<Double> counts = new ArrayList<>();
+            for (Double c : histogram.getyAxisData()) {
+                counts.add(logCounts ? Math.max(c, 0.5) : c);
+            }
+            var s = chart.addSeries(entry.getKey(), histogram.getxAxisData(), counts);
+            s.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Step);
+        }
+        return image(chart);
+    }
+
+    /**
+     * A grid of MNIST digits from rows of 784 pixels in [0, 1], each captioned (e.g. with its
+     * label or prediction).
+     */
+    public static BufferedImage digits(INDArray images, List<String> captions, int columns) {
+        int n = (int) images.size(0);
+        int cell = 28 * 3;
+        int captionHeight = 18;
+        int rows = (n + columns - 1) / columns;
+        BufferedImage out = new BufferedImage(columns * cell, rows * (cell + captionHeight), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, out.getWidth(), out.getHeight());
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        for (int i = 0; i < n; i++) {
+            int x0 = (i % columns) * cell;
+            int y0 = (i / columns) * (cell + captionHeight);
+            for (int p = 0; p < 784; p++) {
+                int grey = 255 - (int) Math.round(255 * Math.max(0, Math.min(1, images.getDouble(i, p))));
+                g.setColor(new Color(grey, grey, grey));
+                g.fillRect(x0 + (p % 28) * 3, y0 + (p / 28) * 3, 3, 3);
+            }
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(i < captions.size() ? captions.get(i) : "", x0 + 4, y0 + cell + captionHeight - 4);
+        }
+        g.dispose();
+        return out;
+    }
+
+    /** A grid of the digits in {@code sample}, each captioned with its label. */
+    public static BufferedImage digits(DataSet sample, int columns) {
+        List<String> captions = new ArrayList<>();
+        for (long label : sample.getLabels().argMax(1).toLongVector()) {
+            captions.add("label " + label);
+        }
+        return digits(sample.getFeatures(), captions, columns);
+    }
+
+    /** Images placed next to each other, top-aligned. */
+    public static BufferedImage sideBySide(BufferedImage... images) {
+        int width = 0;
+        int height = 0;
+        for (BufferedImage image : images) {
+            width += image.getWidth();
+            height = Math.max(height, image.getHeight());
+        }
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        int x = 0;
+        for (BufferedImage image : images) {
+            g.drawImage(image, x, 0, null);
+            x += image.getWidth();
+        }
+        g.dispose();
+        return out;
+    }
+
+    private static XYChart xy(String title, String xLabel, String yLabel) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        style(chart.getStyler());
+        chart.getStyler().setMarkerSize(6);
+        chart.getStyler().setYAxisDecimalPattern("#,##0.###");
+        return chart;
+    }
+
+    private static void style(Styler styler) {
+        styler.setChartBackgroundColor(Color.WHITE);
+        styler.setLegendPosition(Styler.LegendPosition.InsideSE);
+        styler.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+    }
+}

@@ -1,0 +1,120 @@
+package org.condition4j.report;
+
+import org.condition4j.model.TrainingHistory;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import tech.tablesaw.api.ColumnType;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
+import tech.tablesaw.columns.numbers.NumberColumnFormatter;
+import tech.tablesaw.io.Destination;
+import tech.tablesaw.io.html.HtmlWriteOptions;
+import tech.tablesaw.io.html.HtmlWriter;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Tablesaw tables for the notebooks, and their HTML form. In a JJava notebook,
+ * {@code display(Tables.html(table), "text/html")} shows a table as a real table.
+ */
+public final class Tables {
+    private Tables() {}
+
+    /** {@code table} as an HTML fragment, numbers with at most {@code 6} significant decimals. */
+    public static String html(Table table) {
+        Table copy = table.copy();
+        for (Column<?> column : copy.columns()) {
+            if (column.type() == ColumnType.DOUBLE) {
+                ((DoubleColumn) column).setPrintFormatter(new NumberColumnFormatter(compactFormat(), "—"));
+            }
+        }
+        StringWriter out = new StringWriter();
+        try {
+            new HtmlWriter().write(copy, HtmlWriteOptions.builder(new Destination(out)).escapeText(true).build());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        String caption = table.name() == null || table.name().isBlank() ? ""
+                : "<div style=\"font-weight:bold;margin:4px 0\">" + escape(table.name()) + "</div>";
+        return caption + out;
+    }
+
+    /** One row per epoch: loss, training and test accuracy (percent), seconds, images per second. */
+    public static Table history(TrainingHistory history) {
+        Table table = Table.create("Training history",
+                IntColumn.create("epoch"),
+                DoubleColumn.create("loss"),
+                DoubleColumn.create("train accuracy %"),
+                DoubleColumn.create("test accuracy %"),
+                DoubleColumn.create("seconds"),
+                DoubleColumn.create("images/s"));
+        for (TrainingHistory.Epoch e : history.epochs()) {
+            table.intColumn(0).append(e.epoch());
+            table.doubleColumn(1).append(e.loss());
+            table.doubleColumn(2).append(100 * e.trainAccuracy());
+            table.doubleColumn(3).append(100 * e.testAccuracy());
+            table.doubleColumn(4).append(e.seconds());
+            table.doubleColumn(5).append(e.imagesPerSecond());
+        }
+        return table;
+    }
+
+    /**
+     * The layers of {@code net} fed with {@code input}: index, name, type, activation, output
+     * shape (height x width x channels, or features) and parameter count.
+     */
+    public static Table layers(MultiLayerNetwork net, InputType input) {
+        Table table = Table.create("Layers",
+                IntColumn.create("index"),
+                StringColumn.create("name"),
+                StringColumn.create("type"),
+                StringColumn.create("activation"),
+                StringColumn.create("output shape"),
+                LongColumn.create("parameters"));
+        List<InputType> outputs = net.getLayerWiseConfigurations().getLayerActivationTypes(input);
+        for (int i = 0; i < net.getnLayers(); i++) {
+            Layer layer = net.getLayer(i);
+            var layerConf = layer.conf().getLayer();
+            table.intColumn(0).append(i);
+            table.stringColumn(1).append(String.valueOf(layerConf.getLayerName()));
+            table.stringColumn(2).append(layerConf.getClass().getSimpleName());
+            table.stringColumn(3).append(layerConf instanceof BaseLayer base && base.getActivationFn() != null
+                    ? base.getActivationFn().toString() : "");
+            table.stringColumn(4).append(shape(outputs.get(i)));
+            table.longColumn(5).append(layer.numParams());
+        }
+        return table;
+    }
+
+    private static String shape(InputType type) {
+        if (type instanceof InputType.InputTypeConvolutional conv) {
+            return conv.getHeight() + "x" + conv.getWidth() + "x" + conv.getChannels();
+        }
+        if (type instanceof InputType.InputTypeFeedForward ff) {
+            return Long.toString(ff.getSize());
+        }
+        return type.toString();
+    }
+
+    private static DecimalFormat compactFormat() {
+        DecimalFormat format = new DecimalFormat("#,##0.######", DecimalFormatSymbols.getInstance(Locale.ROOT));
+        format.setGroupingUsed(false);
+        return format;
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}

@@ -1,0 +1,147 @@
+package org.condition4j.vela;
+
+import org.condition4j.data.ProjectDirs;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs the Vela compiler (the {@code ethos-u-vela} package in the project's Python environment)
+ * on a .tflite file and reads its summary. Vela writes the NPU-ready model
+ * ({@code <name>_vela.tflite}) and a summary CSV into the output folder; the operator counts come
+ * from its printed summary.
+ */
+public final class Vela {
+    private static final Pattern OPERATORS = Pattern.compile("^(CPU|NPU) operators = (\\d+)", Pattern.MULTILINE);
+    private static final long TIMEOUT_SECONDS = 300;
+
+    private final Path executable;
+
+    private Vela(Path executable) {
+        this.executable = executable;
+    }
+
+    /** Vela from {@code env/}, as {@code setup.sh} installs it. */
+    public static Vela fromProjectEnvironment() {
+        Path vela = ProjectDirs.root().resolve("env/bin/vela");
+        if (!Files.isExecutable(vela)) {
+            throw new IllegalStateException("The Vela compiler is not installed at " + vela + "; run ./setup.sh");
+        }
+        return new Vela(vela);
+    }
+
+    /** Compiles {@code tflite} for {@code target}, writing Vela's outputs into {@code outputDir}. */
+    public VelaReport compile(Path tflite, VelaTarget target, Path outputDir) {
+        if (!Files.isRegularFile(tflite)) {
+            throw new IllegalArgumentException("No .tflite file at " + tflite.toAbsolutePath());
+        }
+        String network = baseName(tflite);
+        try {
+            Files.createDirectories(outputDir);
+            Process process = new ProcessBuilder(executable.toString(), tflite.toAbsolutePath().toString(),
+                    "--accelerator-config", target.accelerator(),
+                    "--config", "Arm/vela.ini",
+                    "--system-config", target.systemConfig(),
+                    "--memory-mode", target.memoryMode(),
+                    "--output-dir", outputDir.toAbsolutePath().toString())
+                    .redirectErrorStream(true)
+                    .start();
+            byte[] printed = process.getInputStream().readAllBytes();
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("Vela did not finish within " + TIMEOUT_SECONDS + " s on " + tflite);
+            }
+            String output = new String(printed, StandardCharsets.UTF_8);
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("Vela failed on " + tflite.getFileName() + " for " + target
+                        + " (exit " + process.exitValue() + "):\n" + lastLines(output, 15));
+            }
+            Path summary = outputDir.resolve(network + "_summary_" + target.systemConfig() + ".csv");
+            return report(network, target, output, readCsv(summary), outputDir.resolve(network + "_vela.tflite"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot run Vela on " + tflite + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while Vela was compiling " + tflite, e);
+        }
+    }
+
+    private static VelaReport report(String network, VelaTarget target, String printed, Map<String, String> csv,
+                                     Path compiled) {
+        Map<String, Integer> operators = new HashMap<>();
+        Matcher m = OPERATORS.matcher(printed);
+        while (m.find()) {
+            operators.put(m.group(1), Integer.parseInt(m.group(2)));
+        }
+        if (!operators.containsKey("NPU")) {
+            throw new IllegalStateException("Vela's summary has no operator counts:\n" + lastLines(printed, 30));
+        }
+        return new VelaReport(network, target,
+                operators.get("NPU"),
+                operators.getOrDefault("CPU", 0),
+                number(csv, "sram_memory_used"),
+                number(csv, "off_chip_flash_memory_used"),
+                number(csv, "dram_memory_used"),
+                (long) number(csv, "total_original_weights"),
+                (long) number(csv, "total_npu_encoded_weights"),
+                (long) number(csv, "cycles_total"),
+                (long) number(csv, "cycles_npu"),
+                1000 * number(csv, "inference_time"),
+                compiled);
+    }
+
+    /** Vela's summary CSV: one header row, one data row. */
+    private static Map<String, String> readCsv(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("Vela wrote no summary " + file);
+        }
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new StringReader(Files.readString(file)))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                if (!line.isBlank()) {
+                    lines.add(line);
+                }
+            }
+        }
+        if (lines.size() < 2) {
+            throw new IllegalStateException("Vela's summary " + file + " has no data row");
+        }
+        String[] header = lines.get(0).split(",", -1);
+        String[] row = lines.get(1).split(",", -1);
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < Math.min(header.length, row.length); i++) {
+            values.put(header[i].trim(), row[i].trim());
+        }
+        return values;
+    }
+
+    private static double number(Map<String, String> csv, String column) {
+        String value = csv.get(column);
+        if (value == null) {
+            throw new IllegalStateException("Vela's summary has no column '" + column + "' (columns: " + csv.keySet() + ")");
+        }
+        return value.isEmpty() || value.equalsIgnoreCase("nan") ? Double.NaN : Double.parseDouble(value);
+    }
+
+    private static String baseName(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".tflite") ? name.substring(0, name.length() - ".tflite".length()) : name;
+    }
+
+    private static String lastLines(String text, int count) {
+        List<String> lines = text.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
+    }
+}

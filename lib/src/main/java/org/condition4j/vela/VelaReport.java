@@ -1,0 +1,69 @@
+package org.condition4j.vela;
+
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Vela's summary of one compilation: how many operators run on the NPU and how many stay on the
+ * CPU, the memory used (KiB), the size of the weights before and after Vela's NPU encoding
+ * (bytes), and the estimated cycles and inference time.
+ */
+public record VelaReport(
+        String network,
+        VelaTarget target,
+        int npuOperators,
+        int cpuOperators,
+        double sramKiB,
+        double offChipFlashKiB,
+        double dramKiB,
+        long originalWeightBytes,
+        long encodedWeightBytes,
+        long totalCycles,
+        long npuCycles,
+        double inferenceMillis,
+        Path compiledModel) {
+
+    /** The share of operators on the NPU, in percent. */
+    public double npuOperatorPercent() {
+        int total = npuOperators + cpuOperators;
+        return total == 0 ? 0 : 100.0 * npuOperators / total;
+    }
+
+    /** One row per report, in the order given. */
+    public static Table table(List<VelaReport> reports) {
+        Table table = Table.create("Vela",
+                StringColumn.create("model"),
+                StringColumn.create("accelerator"),
+                IntColumn.create("NPU ops"),
+                IntColumn.create("CPU ops"),
+                DoubleColumn.create("NPU ops %"),
+                DoubleColumn.create("SRAM KiB"),
+                DoubleColumn.create("off-chip flash KiB"),
+                DoubleColumn.create("DRAM KiB"),
+                LongColumn.create("weights bytes"),
+                LongColumn.create("NPU encoded weights bytes"),
+                LongColumn.create("cycles"),
+                DoubleColumn.create("inference ms"));
+        for (VelaReport r : reports) {
+            table.stringColumn(0).append(r.network());
+            table.stringColumn(1).append(r.target().accelerator());
+            table.intColumn(2).append(r.npuOperators());
+            table.intColumn(3).append(r.cpuOperators());
+            table.doubleColumn(4).append(r.npuOperatorPercent());
+            table.doubleColumn(5).append(r.sramKiB());
+            table.doubleColumn(6).append(r.offChipFlashKiB());
+            table.doubleColumn(7).append(r.dramKiB());
+            table.longColumn(8).append(r.originalWeightBytes());
+            table.longColumn(9).append(r.encodedWeightBytes());
+            table.longColumn(10).append(r.totalCycles());
+            table.doubleColumn(11).append(r.inferenceMillis());
+        }
+        return table;
+    }
+}

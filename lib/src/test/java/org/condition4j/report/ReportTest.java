@@ -1,0 +1,76 @@
+package org.condition4j.report;
+
+import org.condition4j.model.TrainingHistory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReportTest {
+
+    @Test
+    void tableBecomesEscapedHtmlWithCompactNumbers() {
+        Table table = Table.create("Sizes <int8>",
+                StringColumn.create("model", "a<b", "c"),
+                DoubleColumn.create("kB", 1.0 / 3, 2.5));
+        String html = Tables.html(table);
+        assertTrue(html.contains("<table"), html);
+        assertTrue(html.contains("a&lt;b"), html);
+        assertTrue(html.contains("Sizes &lt;int8&gt;"), html);
+        assertTrue(html.contains(">0.333333<"), html);
+        assertTrue(html.contains(">2.5<"), html);
+    }
+
+    @Test
+    void chartsRenderToImages() {
+        var image = Charts.lines("t", "x", "y", new double[] {1, 2, 3}, Map.of("s", new double[] {3, 1, 2}));
+        assertEquals(Charts.WIDTH, image.getWidth());
+        var histogram = Charts.histograms("h", "w", 20, true, Map.of("w", new Random(1).doubles(500).toArray()));
+        assertEquals(Charts.HEIGHT, histogram.getHeight());
+    }
+
+    @Test
+    void gzipSizeIsSmallerForRepetitiveContent(@TempDir Path dir) throws IOException {
+        Path zeros = dir.resolve("zeros.bin");
+        Path noise = dir.resolve("noise.bin");
+        byte[] random = new byte[100_000];
+        new Random(3).nextBytes(random);
+        Files.write(zeros, new byte[100_000]);
+        Files.write(noise, random);
+        assertEquals(100_000, FileSizes.raw(zeros));
+        assertTrue(FileSizes.gzip(zeros) < 1_000, "zeros should compress to almost nothing");
+        assertTrue(FileSizes.gzip(noise) > 99_000, "random bytes do not compress");
+    }
+
+    @Test
+    void metricsRoundTripBesideTheirModel(@TempDir Path dir) {
+        Path model = dir.resolve("pruned_model.tflite");
+        Path file = Metrics.create().put("int8_accuracy", 0.9876).put("sparsity", 0.75).put("name", "pruned")
+                .writeFor(model);
+        assertEquals(dir.resolve("pruned_model.metrics.json"), file);
+        Metrics read = Metrics.read(file);
+        assertEquals(0.9876, read.number("int8_accuracy").orElseThrow());
+        assertEquals("pruned", read.values().get("name"));
+        assertTrue(read.number("name").isEmpty());
+    }
+
+    @Test
+    void historyTableHasOneRowPerEpoch() {
+        TrainingHistory history = new TrainingHistory();
+        history.add(new TrainingHistory.Epoch(1, 0.5, 0.9, 0.95, 10, 6000));
+        history.add(new TrainingHistory.Epoch(2, 0.2, 0.96, 0.97, 10, 6000));
+        Table table = Tables.history(history);
+        assertEquals(2, table.rowCount());
+        assertEquals(97.0, table.doubleColumn("test accuracy %").get(1), 1e-9);
+    }
+}

@@ -1,0 +1,38 @@
+package org.condition4j.notebooks;
+
+import org.condition4j.data.Mnist;
+import org.condition4j.model.ModelStore;
+import org.condition4j.model.Training;
+import org.condition4j.report.Metrics;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** 00_baseline: a loadable baseline.zip that classifies digits, and its metrics. */
+final class BaselineCheck {
+    /**
+     * The small run (1 epoch over 10,000 training images) reaches 90.85 % on the first 2,000 test
+     * images; a broken pipeline (wrong labels, no training, bad preprocessing) stays near 10 %.
+     */
+    static final double MIN_SMALL_RUN_ACCURACY = 0.88;
+
+    private BaselineCheck() {}
+
+    static void check(Path outputs, ExecutedNotebook notebook) {
+        Path model = outputs.resolve("baseline.zip");
+        assertTrue(Files.isRegularFile(model), "00_baseline did not write " + model);
+        MultiLayerNetwork net = ModelStore.load(model);
+        int testImages = Integer.parseInt(NotebookRunnerTest.SMALL_RUN.get("TEST_LIMIT"));
+        double accuracy = Training.accuracy(net, Mnist.load().test(1_000, testImages));
+        assertTrue(accuracy >= MIN_SMALL_RUN_ACCURACY,
+                "baseline accuracy " + accuracy + " is below " + MIN_SMALL_RUN_ACCURACY);
+        Metrics metrics = Metrics.read(Metrics.fileFor(model));
+        assertEquals(accuracy, metrics.number("float_accuracy").orElseThrow(), 1e-9,
+                "the notebook's reported accuracy differs from the saved model's");
+        assertTrue(notebook.printedText().contains("oneDNN convolution helpers: on"), "oneDNN was not on");
+    }
+}

@@ -1,0 +1,26 @@
+package org.condition4j.notebooks;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** What each notebook must have produced, checked after it ran. */
+final class NotebookChecks {
+
+    @FunctionalInterface
+    interface Check {
+        void check(Path outputs, ExecutedNotebook notebook) throws Exception;
+    }
+
+    private static final Map<String, Check> CHECKS = Map.of(
+            "00_baseline.ipynb", BaselineCheck::check);
+
+    private NotebookChecks() {}
+
+    static Check forNotebook(String name) {
+        Check check = CHECKS.get(name);
+        if (check == null) {
+            throw new AssertionError("No output check for " + name + ": add one to NotebookChecks");
+        }
+        return check;
+    }
+}

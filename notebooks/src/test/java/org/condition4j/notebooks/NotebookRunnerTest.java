@@ -1,0 +1,109 @@
+package org.condition4j.notebooks;
+
+import org.condition4j.data.ProjectDirs;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Executes every notebook in {@code notebooks/}, in name order, with the condition4j Java kernel
+ * and small run parameters, then checks what the notebook must have produced. Executed copies go
+ * to {@code notebooks/target/executed/}, models to {@code notebooks/target/conditioned_models/}
+ * (never over the results of a full run).
+ */
+class NotebookRunnerTest {
+    /** Small settings: enough to exercise every step, quick enough for CI. */
+    static final Map<String, String> SMALL_RUN = Map.of(
+            "EPOCHS", "1",
+            "FINE_TUNE_EPOCHS", "1",
+            "TRAIN_LIMIT", "10000",
+            "TEST_LIMIT", "2000",
+            "EVAL_LIMIT", "500",
+            "CALIBRATION_SAMPLES", "100");
+
+    /** Far above a notebook's small run (under a minute here); a hung kernel fails after this. */
+    static final long TIMEOUT_MINUTES = 10;
+
+    private static final Path ROOT = ProjectDirs.root();
+    private static final Path NOTEBOOKS = ROOT.resolve("notebooks");
+    private static final Path EXECUTED = NOTEBOOKS.resolve("target/executed");
+    static final Path OUTPUTS = NOTEBOOKS.resolve("target/conditioned_models");
+
+    @TestFactory
+    Stream<DynamicTest> notebooks() throws IOException {
+        Path python = ROOT.resolve("env/bin/python");
+        if (!Files.isExecutable(python)) {
+            fail("No Python environment at " + ROOT.resolve("env") + ": run ./setup.sh first");
+        }
+        deleteRecursively(OUTPUTS);
+        Files.createDirectories(OUTPUTS);
+        List<Path> notebooks;
+        try (Stream<Path> files = Files.list(NOTEBOOKS)) {
+            notebooks = files.filter(f -> f.getFileName().toString().endsWith(".ipynb")).sorted().toList();
+        }
+        assertTrue(!notebooks.isEmpty(), "no notebooks found in " + NOTEBOOKS);
+        return notebooks.stream().map(notebook -> DynamicTest.dynamicTest(
+                notebook.getFileName().toString(), () -> {
+                    Path executed = execute(python, notebook);
+                    ExecutedNotebook result = ExecutedNotebook.read(executed);
+                    assertTrue(result.count("image/png") > 0, notebook + " shows no chart (no image/png output)");
+                    assertTrue(result.count("text/html") > 0, notebook + " shows no table (no text/html output)");
+                    NotebookChecks.forNotebook(notebook.getFileName().toString()).check(OUTPUTS, result);
+                }));
+    }
+
+    private static Path execute(Path python, Path notebook) throws IOException, InterruptedException {
+        Path executed = EXECUTED.resolve(notebook.getFileName());
+        Path log = EXECUTED.resolve(notebook.getFileName() + ".log");
+        Files.createDirectories(EXECUTED);
+        ProcessBuilder builder = new ProcessBuilder(python.toString(), NOTEBOOKS.resolve("execute.py").toString(),
+                notebook.toString(), executed.toString(), Long.toString(TIMEOUT_MINUTES * 60))
+                .directory(NOTEBOOKS.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(SMALL_RUN);
+        builder.environment().put("CONDITIONED_MODELS_DIR", OUTPUTS.toString());
+        builder.environment().put("CONDITION4J_HOME", ROOT.toString());
+        Process process = builder.start();
+        boolean finished = process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES);
+        if (!finished) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            fail(notebook.getFileName() + " did not finish within " + TIMEOUT_MINUTES + " minutes; log: " + log
+                    + "\n" + tail(log));
+        }
+        if (process.exitValue() != 0) {
+            fail(notebook.getFileName() + " failed (executed copy: " + executed + "):\n" + tail(log));
+        }
+        return executed;
+    }
+
+    /** The end of the runner's log: the failing cell's source and the kernel's error. */
+    private static String tail(Path log) throws IOException {
+        String text = Files.readString(log, StandardCharsets.UTF_8);
+        String[] lines = text.lines().filter(l -> !l.startsWith("[I ")).toArray(String[]::new);
+        return String.join("\n", List.of(lines).subList(Math.max(0, lines.length - 60), lines.length));
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}

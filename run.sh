@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The main job: executes every notebook in notebooks/ in order with the full settings (5 epochs,
+# all of MNIST), leaving executed copies in notebooks/executed/ and models in conditioned_models/.
+#   ./run.sh        run every notebook
+#   ./run.sh lab    open the notebooks in JupyterLab instead
+# Run parameters (EPOCHS, FINE_TUNE_EPOCHS, TRAIN_LIMIT, TEST_LIMIT, EVAL_LIMIT,
+# CALIBRATION_SAMPLES) can be set in the environment to override the defaults.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+
+./setup.sh > /dev/null || { echo "run.sh: ./setup.sh failed; run it on its own to see why" >&2; exit 1; }
+
+if [ "${1:-}" = "lab" ]; then
+  cd notebooks
+  exec ../env/bin/jupyter lab --notebook-dir="$ROOT/notebooks"
+fi
+[ $# -eq 0 ] || { echo "usage: ./run.sh [lab]" >&2; exit 2; }
+
+mkdir -p notebooks/executed conditioned_models
+failed=0
+for notebook in notebooks/[0-9]*.ipynb; do
+  name=$(basename "$notebook")
+  printf '==> %s ... ' "$name"
+  start=$(date +%s)
+  if env/bin/python notebooks/execute.py "$notebook" "notebooks/executed/$name" 3600 \
+       > "notebooks/executed/$name.log" 2>&1; then
+    printf 'done in %ss\n' "$(( $(date +%s) - start ))"
+  else
+    printf 'FAILED after %ss (see notebooks/executed/%s and its .log)\n' "$(( $(date +%s) - start ))" "$name"
+    grep -v '^\[I ' "notebooks/executed/$name.log" | tail -25 >&2
+    failed=1
+    break
+  fi
+done
+
+echo
+echo "Executed notebooks: $ROOT/notebooks/executed/"
+echo "Models and metrics: $ROOT/conditioned_models/"
+ls -l conditioned_models | grep -v '^total' || true
+exit $failed
