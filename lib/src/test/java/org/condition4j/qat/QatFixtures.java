@@ -10,7 +10,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Path;
 
 /** Shared test material: MNIST and a briefly trained seed CNN, made once per test JVM. */
 final class QatFixtures {
@@ -22,10 +21,10 @@ final class QatFixtures {
 
     private QatFixtures() {}
 
-    /** MNIST from the project's data folder (tests run in lib/). */
+    /** MNIST from the project's data folder. */
     static synchronized Mnist mnist() {
         if (mnist == null) {
-            mnist = Mnist.from(Path.of("..", "data", "mnist"));
+            mnist = Mnist.load();
         }
         return mnist;
     }
