@@ -31,8 +31,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * What {@link #prepare} adds, matching TensorFlow's scheme and the exporter:
  * <ul>
- *   <li>weights of convolution, depthwise convolution and dense layers: per-output-channel
- *       symmetric int8 ({@link WeightFakeQuant}); biases stay float;</li>
+ *   <li>weights of convolution, depthwise convolution and dense layers: symmetric int8, one
+ *       scale per output channel for convolutions and one per dense layer, as the exporter
+ *       does ({@link WeightFakeQuant}); biases stay float;</li>
  *   <li>each such layer's output, after its fused ReLU/ReLU6/identity: asymmetric int8 with a
  *       moving-average range ({@link FakeQuantActivation}); for a softmax output layer, its
  *       logits ({@link FakeQuantSoftmax});</li>

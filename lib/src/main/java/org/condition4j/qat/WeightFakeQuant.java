@@ -16,10 +16,11 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.Arrays;
 
 /**
- * Per-output-channel int8 fake quantization of a layer's weights, exactly as the exporter
- * quantizes them ({@link Int8Scheme#weightScale}, {@link Int8Scheme#quantizeWeight}: symmetric,
- * [-127, 127], rounding half away from zero, computed in double from the float weights).
- * Biases stay float; the exporter turns them into int32.
+ * Int8 fake quantization of a layer's weights, exactly as the exporter quantizes them
+ * ({@link Int8Scheme#weightScale}, {@link Int8Scheme#quantizeWeight}: symmetric, [-127, 127],
+ * rounding half away from zero, computed in double from the float weights): one scale per output
+ * channel for convolutions and depthwise convolutions, one for the whole matrix of a dense
+ * layer. Biases stay float; the exporter turns them into int32.
  *
  * <p>It plugs into DL4J's weight-noise hook: in a training step DL4J asks for the weights once,
  * computes the forward pass and the gradient with the returned (quantized) weights and applies
@@ -46,9 +47,9 @@ public final class WeightFakeQuant implements IWeightNoise {
     }
 
     /**
-     * The weights {@code w} of a layer configured by {@code conf}, each output channel rounded to
-     * its own int8 grid: {@code scale_c * quantizeWeight(w, scale_c)} with
-     * {@code scale_c = weightScale(max |w_c|)}.
+     * The weights {@code w} of a layer configured by {@code conf} rounded to their int8 grid:
+     * {@code scale * quantizeWeight(w, scale)} with {@code scale = weightScale(max |w|)}, the
+     * maximum taken per output channel (convolutions) or over the matrix (dense layers).
      */
     public static INDArray fakeQuantize(INDArray weights, org.deeplearning4j.nn.conf.layers.Layer conf) {
         return fakeQuantize(weights, ChannelLayout.of(conf));
@@ -59,17 +60,23 @@ public final class WeightFakeQuant implements IWeightNoise {
         float[] w = weights.castTo(DataType.FLOAT).dup('c').data().asFloat();
         int channels = layout.channels(shape);
         int inner = layout.inner(shape);
-        double[] maxAbs = new double[channels];
+        int groups = layout.scaleCount(channels);
+        double[] maxAbs = new double[groups];
         for (int i = 0; i < w.length; i++) {
-            int c = (i / inner) % channels;
-            maxAbs[c] = Math.max(maxAbs[c], Math.abs((double) w[i]));
+            int g = group(i, inner, channels, groups);
+            maxAbs[g] = Math.max(maxAbs[g], Math.abs((double) w[i]));
         }
         double[] scale = Arrays.stream(maxAbs).map(Int8Scheme::weightScale).toArray();
         for (int i = 0; i < w.length; i++) {
-            int c = (i / inner) % channels;
-            w[i] = (float) (scale[c] * Int8Scheme.quantizeWeight(w[i], scale[c]));
+            double s = scale[group(i, inner, channels, groups)];
+            w[i] = (float) (s * Int8Scheme.quantizeWeight(w[i], s));
         }
         return Nd4j.create(w, shape, 'c').castTo(weights.dataType());
+    }
+
+    /** Which weight scale flat index i uses: its output channel's, or the only one. */
+    private static int group(int index, int inner, int channels, int groups) {
+        return groups == 1 ? 0 : (index / inner) % channels;
     }
 
     /** Lets the layer's fake-quantized activation, if it has one, observe the coming training batch. */
@@ -119,6 +126,14 @@ public final class WeightFakeQuant implements IWeightNoise {
 
         int inner(long[] shape) {
             return this == CONVOLUTION ? (int) (shape[1] * shape[2] * shape[3]) : 1;
+        }
+
+        /**
+         * How many weight scales the exporter uses: one per output channel for convolutions, a
+         * single one for dense layers (TFLite 2.6's int8 FULLY_CONNECTED kernel reads one scale).
+         */
+        int scaleCount(int channels) {
+            return this == DENSE ? 1 : channels;
         }
     }
 

@@ -79,9 +79,8 @@ class WeightFakeQuantTest {
     }
 
     @Test
-    void forwardWeightsLieOnTheirOutputChannelsInt8Grid() {
+    void forwardWeightsLieOnTheInt8GridOfEachConvolutionChannelAndOfEachDenseMatrix() {
         MultiLayerNetwork net = net(new WeightFakeQuant());
-        // Each layer's output channels, sliced independently of the implementation's index arithmetic.
         INDArray conv = net.getLayer(0).getParam("W");         // [out, in, kh, kw]
         INDArray depthwise = net.getLayer(1).getParam("W");    // [kh, kw, in, multiplier]
         INDArray dense = net.getLayer(3).getParam("W");        // [in, out]
@@ -91,14 +90,15 @@ class WeightFakeQuantTest {
                 c -> new INDArrayIndex[] {point(c), all(), all(), all()});
         check(depthwise, forwardWeights(net, 1), (int) (depthwise.size(2) * depthwise.size(3)),
                 c -> new INDArrayIndex[] {all(), all(), point(c / depthwise.size(3)), point(c % depthwise.size(3))});
-        check(dense, forwardWeights(net, 3), (int) dense.size(1), c -> new INDArrayIndex[] {all(), point(c)});
-        check(output, forwardWeights(net, 4), (int) output.size(1), c -> new INDArrayIndex[] {all(), point(c)});
+        // Dense layers: one scale for the whole matrix (TFLite 2.6's FULLY_CONNECTED reads one).
+        check(dense, forwardWeights(net, 3), 1, c -> new INDArrayIndex[] {all(), all()});
+        check(output, forwardWeights(net, 4), 1, c -> new INDArrayIndex[] {all(), all()});
     }
 
-    private static void check(INDArray weights, INDArray quantized, int channels,
-                              IntFunction<INDArrayIndex[]> channel) {
+    /** Checks each of {@code groups} weight groups, sliced independently of the implementation's index arithmetic. */
+    private static void check(INDArray weights, INDArray quantized, int groups, IntFunction<INDArrayIndex[]> channel) {
         assertArrayEquals(weights.shape(), quantized.shape());
-        for (int c = 0; c < channels; c++) {
+        for (int c = 0; c < groups; c++) {
             double[] w = doubles(weights.get(channel.apply(c)));
             double[] q = doubles(quantized.get(channel.apply(c)));
             double maxAbs = 0;
