@@ -6,6 +6,10 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -85,6 +89,60 @@ public final class QatModel {
         MultiLayerNetwork plain = new MultiLayerNetwork(conf);
         plain.init(network.params().dup(), false);
         return plain;
+    }
+
+    /**
+     * One row for the input and one per layer: how its weights are quantized and which int8
+     * tensor it writes, with the range learned so far (empty before training).
+     */
+    public Table table() {
+        StringColumn layer = StringColumn.create("layer");
+        StringColumn name = StringColumn.create("name");
+        StringColumn type = StringColumn.create("type");
+        StringColumn weights = StringColumn.create("weights");
+        StringColumn tensor = StringColumn.create("int8 tensor");
+        DoubleColumn min = DoubleColumn.create("range min");
+        DoubleColumn max = DoubleColumn.create("range max");
+        Map<Integer, MovingAverageRange> ranges = layerRanges();
+        MovingAverageRange input = inputQuantizer().getRange();
+        layer.append("input");
+        name.append("");
+        type.append("");
+        weights.append("");
+        tensor.append("network input, fake-quantized in training");
+        appendRange(input, min, max);
+        for (int i = 0; i < network.getnLayers(); i++) {
+            Layer conf = layer(i);
+            layer.append(Integer.toString(i));
+            name.append(String.valueOf(conf.getLayerName()));
+            type.append(conf.getClass().getSimpleName());
+            MovingAverageRange range = ranges.get(i);
+            if (range == null) {
+                weights.append("");
+                tensor.append("keeps its input's quantization");
+                appendRange(null, min, max);
+                continue;
+            }
+            INDArray w = network.getLayer(i).getParam("W");
+            int scales = WeightFakeQuant.ChannelLayout.of(conf).scaleCount(
+                    WeightFakeQuant.ChannelLayout.of(conf).channels(w.shape()));
+            weights.append("int8, " + scales + (scales == 1 ? " scale" : " channel scales"));
+            IActivation activation = ((BaseLayer) conf).getActivationFn();
+            tensor.append(activation instanceof FakeQuantActivation a
+                    ? "output after " + a.getWrapped() : "logits, before softmax");
+            appendRange(range, min, max);
+        }
+        return Table.create("Quantization-aware network", layer, name, type, weights, tensor, min, max);
+    }
+
+    private static void appendRange(MovingAverageRange range, DoubleColumn min, DoubleColumn max) {
+        if (range == null || !range.hasRange()) {
+            min.appendMissing();
+            max.appendMissing();
+        } else {
+            min.append(range.getMin());
+            max.append(range.getMax());
+        }
     }
 
     private static IActivation unwrapped(IActivation activation) {

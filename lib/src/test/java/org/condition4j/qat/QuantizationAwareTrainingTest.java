@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import tech.tablesaw.api.Table;
 
 import java.util.List;
 import java.util.Set;
@@ -127,6 +128,22 @@ class QuantizationAwareTrainingTest {
             plain.getLayer(i).setParam("W", WeightFakeQuant.fakeQuantize(plain.getLayer(i).getParam("W"), conf));
         }
         return plain;
+    }
+
+    @Test
+    void tableListsEachLayersQuantizationAndLearnedRange() {
+        QatModel qat = QuantizationAwareTraining.prepare(trainedSeed());
+        assertTrue(qat.table().doubleColumn("range max").isMissing().size() == 7, "no ranges before training");
+        qat.network().fit(batch(0));
+        Table table = qat.table();
+        assertEquals(7, table.rowCount(), "the input and six layers");
+        assertEquals("int8, 32 channel scales", table.stringColumn("weights").get(1));
+        assertEquals("int8, 1 scale", table.stringColumn("weights").get(6));
+        assertEquals("logits, before softmax", table.stringColumn("int8 tensor").get(6));
+        assertEquals("keeps its input's quantization", table.stringColumn("int8 tensor").get(3));
+        ActivationRanges ranges = qat.activationRanges();
+        assertEquals(ranges.input().max(), table.doubleColumn("range max").get(0));
+        assertEquals(ranges.layers().get(5).min(), table.doubleColumn("range min").get(6));
     }
 
     @Test
