@@ -37,6 +37,11 @@ public final class Metrics {
         return this;
     }
 
+    public Metrics putAll(Map<String, ?> entries) {
+        values.putAll(entries);
+        return this;
+    }
+
     public Map<String, Object> values() {
         return Collections.unmodifiableMap(values);
     }

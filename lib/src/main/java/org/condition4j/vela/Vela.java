@@ -42,6 +42,11 @@ public final class Vela {
         return new Vela(vela);
     }
 
+    /** Compiles {@code tflite} for {@code target} into {@code conditioned_models/vela/<accelerator>/}. */
+    public VelaReport compile(Path tflite, VelaTarget target) {
+        return compile(tflite, target, ProjectDirs.conditionedModels().resolve("vela").resolve(target.accelerator()));
+    }
+
     /** Compiles {@code tflite} for {@code target}, writing Vela's outputs into {@code outputDir}. */
     public VelaReport compile(Path tflite, VelaTarget target, Path outputDir) {
         if (!Files.isRegularFile(tflite)) {

@@ -7,7 +7,9 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Vela's summary of one compilation: how many operators run on the NPU and how many stay on the
@@ -33,6 +35,24 @@ public record VelaReport(
     public double npuOperatorPercent() {
         int total = npuOperators + cpuOperators;
         return total == 0 ? 0 : 100.0 * npuOperators / total;
+    }
+
+    /**
+     * The figures of this report as metrics entries, keyed by the accelerator, e.g.
+     * {@code vela.ethos-u55-128.inference_ms}.
+     */
+    public Map<String, Object> metrics() {
+        String prefix = "vela." + target.accelerator() + ".";
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(prefix + "npu_ops", npuOperators);
+        m.put(prefix + "cpu_ops", cpuOperators);
+        m.put(prefix + "sram_kib", sramKiB);
+        m.put(prefix + "off_chip_flash_kib", offChipFlashKiB);
+        m.put(prefix + "dram_kib", dramKiB);
+        m.put(prefix + "encoded_weights_bytes", encodedWeightBytes);
+        m.put(prefix + "cycles", totalCycles);
+        m.put(prefix + "inference_ms", inferenceMillis);
+        return m;
     }
 
     /** One row per report, in the order given. */

@@ -1,0 +1,36 @@
+"""Runs a .tflite model in LiteRT (ai-edge-litert) on raw input tensors, for cross-checks.
+
+usage: litert_run.py MODEL INPUTS OUTPUTS
+
+INPUTS holds N input tensors back to back, each exactly as the model's input tensor stores it
+(dtype and shape from the model, batch 1). OUTPUTS receives the N output tensors the same way.
+Prints the LiteRT version and the tensor types on one line.
+"""
+import sys
+
+import numpy as np
+from ai_edge_litert import interpreter as litert
+
+
+def main():
+    model, inputs_path, outputs_path = sys.argv[1:4]
+    runner = litert.Interpreter(model_path=model, num_threads=1)
+    runner.allocate_tensors()
+    (inp,) = runner.get_input_details()
+    (out,) = runner.get_output_details()
+    raw = np.fromfile(inputs_path, dtype=inp["dtype"])
+    per_image = int(np.prod(inp["shape"]))
+    if raw.size % per_image:
+        raise SystemExit(f"{inputs_path}: {raw.size} values is not a multiple of the input size {per_image}")
+    results = []
+    for image in raw.reshape(-1, *inp["shape"]):
+        runner.set_tensor(inp["index"], image)
+        runner.invoke()
+        results.append(runner.get_tensor(out["index"]).copy())
+    np.concatenate([r.reshape(-1) for r in results]).astype(out["dtype"]).tofile(outputs_path)
+    print(f"litert {litert.__name__} input {np.dtype(inp['dtype']).name}{list(inp['shape'])} "
+          f"output {np.dtype(out['dtype']).name}{list(out['shape'])} images {len(results)}")
+
+
+if __name__ == "__main__":
+    main()
