@@ -25,8 +25,8 @@
  * rounding uses {@link org.condition4j.quantize.Int8Scheme}, so the weights the network trains
  * with are bit for bit the int8 weights of the exported file.
  *
- * <p>The quantizers keep state in the layer configurations; {@code MultiLayerNetwork.clone()}
- * shares activation functions between the copies, so a clone would share their ranges. Copy a quantization-aware
- * network by saving and loading it ({@code ModelStore}).
+ * <p>The quantizers keep state in the layer configurations. {@code MultiLayerNetwork.clone()}
+ * shares activation functions between the copies, so a clone would share their ranges: copy a
+ * quantization-aware network by saving and loading it ({@code ModelStore}).
  */
 package org.condition4j.qat;
