@@ -9,19 +9,29 @@ import java.nio.FloatBuffer;
 /**
  * Element-wise fake quantization of activation arrays on an int8 grid, and the mask of the
  * straight-through estimator. Values are rounded with {@link Int8Scheme.ActivationParams} in
- * double precision, exactly as the exporter quantizes. The loops run over the arrays' native
- * buffers: activations are large (3.2 million values per convolution output at batch 128), and
- * copying them to and from Java arrays doubled the cost.
+ * double precision, exactly as the exporter quantizes. The loops work in place on the arrays'
+ * native buffers, a chunk at a time: activations are large (3.2 million values per convolution
+ * output at batch 128), and whole copies to and from Java arrays doubled the cost.
  */
 final class FakeQuant {
+    /** Values moved between the native buffer and the Java heap at a time. */
+    private static final int CHUNK = 1 << 14;
+
     private FakeQuant() {}
 
     /** Rounds every element of {@code x} to the grid and clips it to the range, in place. */
     static INDArray fakeQuantizeInPlace(INDArray x, Int8Scheme.ActivationParams params) {
         INDArray work = directFloat(x) ? x : x.castTo(DataType.FLOAT).dup('c');
         FloatBuffer values = work.data().asNioFloat();
-        for (int i = 0, n = (int) work.length(); i < n; i++) {
-            values.put(i, (float) params.fakeQuantize(values.get(i)));
+        int n = (int) work.length();
+        float[] chunk = new float[Math.min(n, CHUNK)];
+        for (int start = 0; start < n; start += chunk.length) {
+            int length = Math.min(chunk.length, n - start);
+            values.get(start, chunk, 0, length);
+            for (int i = 0; i < length; i++) {
+                chunk[i] = (float) params.fakeQuantize(chunk[i]);
+            }
+            values.put(start, chunk, 0, length);
         }
         return work == x ? x : x.assign(work);
     }
@@ -35,9 +45,15 @@ final class FakeQuant {
         FloatBuffer values = mask.data().asNioFloat();
         double lo = params.min();
         double hi = params.max();
-        for (int i = 0, n = (int) mask.length(); i < n; i++) {
-            float v = values.get(i);
-            values.put(i, v >= lo && v <= hi ? 1f : 0f);
+        int n = (int) mask.length();
+        float[] chunk = new float[Math.min(n, CHUNK)];
+        for (int start = 0; start < n; start += chunk.length) {
+            int length = Math.min(chunk.length, n - start);
+            values.get(start, chunk, 0, length);
+            for (int i = 0; i < length; i++) {
+                chunk[i] = chunk[i] >= lo && chunk[i] <= hi ? 1f : 0f;
+            }
+            values.put(start, chunk, 0, length);
         }
         return mask.castTo(x.dataType());
     }

@@ -4,16 +4,18 @@ import org.condition4j.model.SeedCnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Prints how much a quantization-aware training step costs next to a plain one on the seed CNN
- * (batch 128, MNIST). Run with {@code mvn -q -o -pl lib test-compile exec:java}-style classpaths
- * or from an IDE; not part of the test suite.
+ * Prints what a quantization-aware training step and inference cost next to plain ones on the
+ * seed CNN (batch 128, MNIST): medians of interleaved rounds, so that load from other processes
+ * hits both alike. A plain main class, not part of the test suite; run it with the test
+ * classpath, e.g. from an IDE.
  */
 public final class QatBenchmark {
-    private static final int WARM_UP = 5;
-    private static final int STEPS = 20;
+    private static final int ROUNDS = 7;
+    private static final int STEPS = 5;
 
     private QatBenchmark() {}
 
@@ -21,37 +23,40 @@ public final class QatBenchmark {
         DataSet batch = QatFixtures.mnist().trainSample(SeedCnn.BATCH_SIZE);
         MultiLayerNetwork plain = SeedCnn.create();
         MultiLayerNetwork qat = QuantizationAwareTraining.prepare(SeedCnn.create()).network();
-        for (int round = 0; round < 2; round++) {
-            double plainMs = millisPerStep(plain, batch);
-            double qatMs = millisPerStep(qat, batch);
-            System.out.printf(Locale.ROOT, "training step, batch %d: plain %.1f ms, QAT %.1f ms (x%.2f)%n",
-                    SeedCnn.BATCH_SIZE, plainMs, qatMs, qatMs / plainMs);
-            double plainInference = millisPerInference(plain, batch);
-            double qatInference = millisPerInference(qat, batch);
-            System.out.printf(Locale.ROOT, "inference, batch %d: plain %.1f ms, QAT %.1f ms (x%.2f)%n",
-                    SeedCnn.BATCH_SIZE, plainInference, qatInference, qatInference / plainInference);
+        for (int i = 0; i < 10; i++) { // warm-up: JIT, oneDNN primitives, workspaces
+            plain.fit(batch);
+            qat.fit(batch);
         }
+        double[][] training = new double[2][ROUNDS];
+        double[][] inference = new double[2][ROUNDS];
+        for (int r = 0; r < ROUNDS; r++) {
+            training[0][r] = millis(() -> plain.fit(batch));
+            training[1][r] = millis(() -> qat.fit(batch));
+            inference[0][r] = millis(() -> plain.output(batch.getFeatures()));
+            inference[1][r] = millis(() -> qat.output(batch.getFeatures()));
+        }
+        print("training step", training);
+        print("inference", inference);
     }
 
-    private static double millisPerStep(MultiLayerNetwork net, DataSet batch) {
-        for (int i = 0; i < WARM_UP; i++) {
-            net.fit(batch);
-        }
+    private static double millis(Runnable step) {
         long start = System.nanoTime();
         for (int i = 0; i < STEPS; i++) {
-            net.fit(batch);
+            step.run();
         }
         return (System.nanoTime() - start) / 1e6 / STEPS;
     }
 
-    private static double millisPerInference(MultiLayerNetwork net, DataSet batch) {
-        for (int i = 0; i < WARM_UP; i++) {
-            net.output(batch.getFeatures());
-        }
-        long start = System.nanoTime();
-        for (int i = 0; i < STEPS; i++) {
-            net.output(batch.getFeatures());
-        }
-        return (System.nanoTime() - start) / 1e6 / STEPS;
+    private static void print(String what, double[][] rounds) {
+        double plain = median(rounds[0]);
+        double qat = median(rounds[1]);
+        System.out.printf(Locale.ROOT, "%s, batch %d: plain %.1f ms, quantization-aware %.1f ms (x%.2f)%n",
+                what, SeedCnn.BATCH_SIZE, plain, qat, qat / plain);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 }
