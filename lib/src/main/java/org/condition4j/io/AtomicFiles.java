@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes files so that a reader sees either the old file or the complete new one: the content
@@ -34,6 +35,10 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(absolute.getParent());
             tmp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
+            // temp files are created private; the result is an ordinary, readable file
+            if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            }
             writer.writeTo(tmp);
             Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;

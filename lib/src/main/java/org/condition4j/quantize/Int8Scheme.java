@@ -5,8 +5,11 @@ package org.condition4j.quantize;
  * training and the exporter agree to the last bit.
  *
  * <ul>
- *   <li>Weights: symmetric per output channel, zero point 0, values in [-127, 127],
- *       {@code scale = max|w| / 127}. A zero weight becomes exactly 0.</li>
+ *   <li>Weights: symmetric, zero point 0, values in [-127, 127], {@code scale = max|w| / 127}
+ *       with the maximum taken per output channel for convolutions and depthwise convolutions,
+ *       and over the whole matrix for dense (FULLY_CONNECTED) layers: the TFLite 2.6 int8 kernel
+ *       reads a single weight scale for FULLY_CONNECTED (see {@link #weightScaleCount}).
+ *       A zero weight becomes exactly 0.</li>
  *   <li>Activations: asymmetric in [-128, 127]. The observed range is widened to contain 0
  *       (zero must be exactly representable), {@code scale = (max - min) / 255},
  *       {@code zeroPoint = round(-128 - min / scale)}.</li>
@@ -17,6 +20,9 @@ public final class Int8Scheme {
     public static final int WEIGHT_MAX = 127;
     public static final int ACTIVATION_MIN = -128;
     public static final int ACTIVATION_MAX = 127;
+
+    /** What TFLite's int8 SOFTMAX (and LOGISTIC) must output: scale 1/256, zero point -128. */
+    public static final ActivationParams SOFTMAX_OUTPUT = new ActivationParams(1.0 / 256, ACTIVATION_MIN);
 
     /** Scale used for an all-zero channel or an empty range, so that nothing divides by zero. */
     static final double FALLBACK_SCALE = 1.0 / WEIGHT_MAX;
@@ -45,6 +51,14 @@ public final class Int8Scheme {
         public double fakeQuantize(double x) {
             return dequantize(quantize(x));
         }
+    }
+
+    /**
+     * How many weight scales a layer gets: one per output channel for a convolution or depthwise
+     * convolution, a single one for a dense (FULLY_CONNECTED) layer.
+     */
+    public static int weightScaleCount(boolean dense, int outputChannels) {
+        return dense ? 1 : outputChannels;
     }
 
     /** The scale of a symmetric weight channel whose largest magnitude is {@code maxAbs}. */

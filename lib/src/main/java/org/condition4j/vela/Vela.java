@@ -1,6 +1,7 @@
 package org.condition4j.vela;
 
 import org.condition4j.data.ProjectDirs;
+import org.condition4j.report.Metrics;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -25,6 +26,9 @@ import java.util.regex.Pattern;
  */
 public final class Vela {
     private static final Pattern OPERATORS = Pattern.compile("^(CPU|NPU) operators = (\\d+)", Pattern.MULTILINE);
+    /** Vela names each operator it leaves on the CPU in a warning like this. */
+    private static final Pattern CPU_OPERATOR = Pattern.compile(
+            "^Warning \\(supported operators\\) operator: (\\w+), ofm: '([^']*)'", Pattern.MULTILINE);
     private static final long TIMEOUT_SECONDS = 300;
 
     private final Path executable;
@@ -40,6 +44,17 @@ public final class Vela {
             throw new IllegalStateException("The Vela compiler is not installed at " + vela + "; run ./setup.sh");
         }
         return new Vela(vela);
+    }
+
+    /**
+     * Compiles {@code model} for {@code target} and records Vela's figures in the model's metrics
+     * JSON (beside it), so the comparison notebook finds them: the "compile for Ethos-U" step that
+     * ends every technique notebook.
+     */
+    public VelaReport compileAndRecord(Path model, VelaTarget target) {
+        VelaReport report = compile(model, target);
+        Metrics.readOrCreateFor(model).putAll(report.metrics()).writeFor(model);
+        return report;
     }
 
     /** Compiles {@code tflite} for {@code target} into {@code conditioned_models/vela/<accelerator>/}. */
@@ -90,12 +105,18 @@ public final class Vela {
         while (m.find()) {
             operators.put(m.group(1), Integer.parseInt(m.group(2)));
         }
+        List<String> cpuOperations = new ArrayList<>();
+        Matcher cpu = CPU_OPERATOR.matcher(printed);
+        while (cpu.find()) {
+            cpuOperations.add(cpu.group(1) + " → " + cpu.group(2));
+        }
         if (!operators.containsKey("NPU")) {
             throw new IllegalStateException("Vela's summary has no operator counts:\n" + lastLines(printed, 30));
         }
         return new VelaReport(network, target,
                 operators.get("NPU"),
                 operators.getOrDefault("CPU", 0),
+                cpuOperations,
                 number(csv, "sram_memory_used"),
                 number(csv, "off_chip_flash_memory_used"),
                 number(csv, "dram_memory_used"),

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * Vela's summary of one compilation: how many operators run on the NPU and how many stay on the
- * CPU, the memory used (KiB), the size of the weights before and after Vela's NPU encoding
+ * CPU (and which: operator type and output tensor), the memory used (KiB), the size of the weights before and after Vela's NPU encoding
  * (bytes), and the estimated cycles and inference time.
  */
 public record VelaReport(
@@ -21,6 +21,7 @@ public record VelaReport(
         VelaTarget target,
         int npuOperators,
         int cpuOperators,
+        List<String> cpuOperations,
         double sramKiB,
         double offChipFlashKiB,
         double dramKiB,

@@ -12,7 +12,9 @@ final class NotebookChecks {
     }
 
     private static final Map<String, Check> CHECKS = Map.of(
-            "00_baseline.ipynb", BaselineCheck::check);
+            "00_baseline.ipynb", BaselineCheck::check,
+            "01_post_training_quantization.ipynb", PostTrainingQuantizationCheck::check,
+            "05_ethos_u.ipynb", EthosUCheck::check);
 
     private NotebookChecks() {}
 

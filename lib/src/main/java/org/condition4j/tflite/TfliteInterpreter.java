@@ -1,0 +1,274 @@
+package org.condition4j.tflite;
+
+import ai.djl.tflite.engine.LibUtils;
+import org.condition4j.graph.InferenceGraph;
+import org.condition4j.quantize.Int8Scheme;
+import org.condition4j.quantize.Int8Scheme.ActivationParams;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.tensorflow.lite.Interpreter;
+import org.tensorflow.lite.Tensor;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * A .tflite model running in the real TensorFlow Lite 2.6 interpreter, in this process. DJL's
+ * TFLite engine jar supplies the native library (loaded once, offline); the interpreter is then
+ * driven directly with direct byte buffers. Inputs are DL4J features (flat, channel-major, in
+ * [0, 1] for MNIST); an int8 model gets them quantized with its input's scale and zero point,
+ * exactly as TFLite's QUANTIZE op would. Not thread-safe; close it to free native memory.
+ *
+ * <pre>{@code
+ * try (TfliteInterpreter tflite = TfliteInterpreter.open(path)) {
+ *     double accuracy = tflite.accuracy(mnist.testSample(1000));
+ * }
+ * }</pre>
+ */
+public final class TfliteInterpreter implements AutoCloseable {
+    private static boolean nativeLoaded;
+
+    /** The model bytes; the native interpreter reads them in place, so they must stay reachable. */
+    private final ByteBuffer model;
+    private final Interpreter interpreter;
+    private final int[] inputShape;
+    private final int[] outputShape;
+    private final boolean int8Input;
+    private final boolean int8Output;
+    private final ActivationParams inputParams;
+    private final ActivationParams outputParams;
+    private final ByteBuffer input;
+    private final ByteBuffer output;
+
+    private TfliteInterpreter(ByteBuffer model, int threads) {
+        this.model = model;
+        Interpreter.Options options = new Interpreter.Options();
+        options.setNumThreads(threads);
+        this.interpreter = new Interpreter(model, options);
+        Tensor in = interpreter.getInputTensor(0);
+        Tensor out = interpreter.getOutputTensor(0);
+        inputShape = in.shape();
+        outputShape = out.shape();
+        int8Input = in.dataType() == org.tensorflow.lite.DataType.INT8;
+        int8Output = out.dataType() == org.tensorflow.lite.DataType.INT8;
+        inputParams = int8Input ? params(in) : null;
+        outputParams = int8Output ? params(out) : null;
+        input = ByteBuffer.allocateDirect(in.numBytes()).order(ByteOrder.nativeOrder());
+        output = ByteBuffer.allocateDirect(out.numBytes()).order(ByteOrder.nativeOrder());
+    }
+
+    /** Loads the model in {@code file} with one interpreter thread. */
+    public static TfliteInterpreter open(Path file) {
+        return open(file, 1);
+    }
+
+    public static TfliteInterpreter open(Path file, int threads) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("No .tflite model at " + file.toAbsolutePath());
+        }
+        try {
+            return of(Files.readAllBytes(file), threads);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads a model from its bytes (e.g. {@link TfliteExport#toBytes()}). */
+    public static TfliteInterpreter of(byte[] modelBytes, int threads) {
+        loadNative();
+        ByteBuffer buffer = ByteBuffer.allocateDirect(modelBytes.length).order(ByteOrder.nativeOrder());
+        buffer.put(modelBytes).rewind();
+        try {
+            return new TfliteInterpreter(buffer, threads);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException("The TFLite interpreter rejects the model: " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads TFLite's native library from DJL's engine jar, without DJL's network telemetry. */
+    static synchronized void loadNative() {
+        if (nativeLoaded) {
+            return;
+        }
+        if (System.getProperty("offline") == null) {
+            System.setProperty("offline", "true");
+        }
+        LibUtils.loadLibrary();
+        nativeLoaded = true;
+    }
+
+    public int[] inputShape() {
+        return inputShape.clone();
+    }
+
+    public int[] outputShape() {
+        return outputShape.clone();
+    }
+
+    public boolean int8Input() {
+        return int8Input;
+    }
+
+    public boolean int8Output() {
+        return int8Output;
+    }
+
+    /** Scale and zero point of an int8 input (as stored in the file), or null for float input. */
+    public ActivationParams inputParams() {
+        return inputParams;
+    }
+
+    /** Scale and zero point of an int8 output, or null for float output. */
+    public ActivationParams outputParams() {
+        return outputParams;
+    }
+
+    /**
+     * Runs one example of DL4J features and returns the output tensor's raw bytes: int8 values
+     * for an int8 output, little-endian float32 for a float output.
+     */
+    public byte[] runRaw(float[] features) {
+        fillInput(features);
+        return invoke();
+    }
+
+    /** Runs one example given as the input tensor's raw bytes; returns the output's raw bytes. */
+    public byte[] runRaw(byte[] inputBytes) {
+        if (inputBytes.length != input.capacity()) {
+            throw new IllegalArgumentException("Input has " + inputBytes.length + " bytes; the model's input "
+                    + Arrays.toString(inputShape) + " takes " + input.capacity());
+        }
+        input.clear();
+        input.put(inputBytes);
+        return invoke();
+    }
+
+    /** Runs one example; the output as floats (dequantized for an int8 output). */
+    public float[] run(float[] features) {
+        return decode(runRaw(features));
+    }
+
+    /** The class with the highest output for one example. */
+    public int predict(float[] features) {
+        return argMax(run(features));
+    }
+
+    /** Accuracy on every example of {@code data}, whose labels are one-hot. */
+    public double accuracy(DataSet data) {
+        return evaluate(data).accuracy();
+    }
+
+    /** Accuracy and speed on every example of {@code data}, whose labels are one-hot. */
+    public Evaluation evaluate(DataSet data) {
+        INDArray features = data.getFeatures();
+        long n = features.size(0);
+        float[][] rows = features.castTo(DataType.FLOAT).reshape('c', n, features.length() / Math.max(1, n))
+                .toFloatMatrix();
+        int[] labels = data.getLabels().argMax(1).toIntVector();
+        int correct = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            if (predict(rows[i]) == labels[i]) {
+                correct++;
+            }
+        }
+        return new Evaluation((int) n, correct, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** How a model did on a labelled set. */
+    public record Evaluation(int images, int correct, double seconds) {
+        public double accuracy() {
+            return images == 0 ? Double.NaN : (double) correct / images;
+        }
+
+        public double imagesPerSecond() {
+            return images / Math.max(seconds, 1e-9);
+        }
+    }
+
+    /**
+     * The input tensor's raw bytes for one example of DL4J features: NHWC, quantized with the
+     * input's scale and zero point for an int8 model, native-order float32 otherwise.
+     */
+    public byte[] encodeInput(float[] features) {
+        fillInput(features);
+        byte[] bytes = new byte[input.capacity()];
+        input.rewind();
+        input.get(bytes);
+        return bytes;
+    }
+
+    private void fillInput(float[] features) {
+        int values = elements(inputShape);
+        if (features.length != values) {
+            throw new IllegalArgumentException("An example has " + features.length + " values; the model's input "
+                    + Arrays.toString(inputShape) + " takes " + values);
+        }
+        float[] nhwc = InferenceGraph.toNhwc(features, inputShape);
+        input.clear();
+        if (int8Input) {
+            for (float v : nhwc) {
+                input.put((byte) inputParams.quantize(v));
+            }
+        } else {
+            input.asFloatBuffer().put(nhwc);
+        }
+    }
+
+    private byte[] invoke() {
+        input.rewind();
+        output.clear();
+        interpreter.run(input, output);
+        byte[] bytes = new byte[output.capacity()];
+        output.rewind();
+        output.get(bytes);
+        return bytes;
+    }
+
+    private float[] decode(byte[] raw) {
+        if (int8Output) {
+            float[] values = new float[raw.length];
+            for (int i = 0; i < raw.length; i++) {
+                values[i] = (float) outputParams.dequantize(raw[i]);
+            }
+            return values;
+        }
+        float[] values = new float[raw.length / 4];
+        ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder()).asFloatBuffer().get(values);
+        return values;
+    }
+
+    private static int argMax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static int elements(int[] shape) {
+        int n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
+    private static ActivationParams params(Tensor tensor) {
+        Tensor.QuantizationParams q = tensor.quantizationParams();
+        return new Int8Scheme.ActivationParams(q.getScale(), q.getZeroPoint());
+    }
+
+    @Override
+    public void close() {
+        interpreter.close();
+    }
+}

@@ -1,0 +1,316 @@
+package org.condition4j.tflite;
+
+import org.tensorflow.lite.schema.ActivationFunctionType;
+import org.tensorflow.lite.schema.BufferT;
+import org.tensorflow.lite.schema.BuiltinOperator;
+import org.tensorflow.lite.schema.BuiltinOptionsUnion;
+import org.tensorflow.lite.schema.Conv2DOptionsT;
+import org.tensorflow.lite.schema.DepthwiseConv2DOptionsT;
+import org.tensorflow.lite.schema.FullyConnectedOptionsT;
+import org.tensorflow.lite.schema.Model;
+import org.tensorflow.lite.schema.ModelT;
+import org.tensorflow.lite.schema.OperatorCodeT;
+import org.tensorflow.lite.schema.OperatorT;
+import org.tensorflow.lite.schema.Pool2DOptionsT;
+import org.tensorflow.lite.schema.QuantizationParametersT;
+import org.tensorflow.lite.schema.SubGraphT;
+import org.tensorflow.lite.schema.TensorT;
+import org.tensorflow.lite.schema.TensorType;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a .tflite file back: its operators and tensors as tables (for notebooks), quantization
+ * parameters, and the raw values of constant tensors, e.g. to count the zeros or distinct values
+ * of the int8 weights that were actually written.
+ *
+ * <pre>{@code
+ * TfliteModel model = TfliteModel.read(path);
+ * model.tensorTable();                       // name, type, shape, scales, zero points, bytes
+ * for (String w : model.weightTensorNames()) { byte[] q = model.int8Values(w); ... }
+ * }</pre>
+ */
+public final class TfliteModel {
+    private final ModelT model;
+    private final SubGraphT graph;
+    private final int sizeBytes;
+
+    private TfliteModel(ModelT model, int sizeBytes) {
+        this.model = model;
+        this.graph = model.getSubgraphs()[0];
+        this.sizeBytes = sizeBytes;
+    }
+
+    public static TfliteModel read(Path file) {
+        try {
+            return of(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static TfliteModel of(byte[] bytes) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (bytes.length < 8 || !Model.ModelBufferHasIdentifier(buffer)) {
+            throw new IllegalArgumentException("Not a TFLite model (no TFL3 identifier)");
+        }
+        ModelT model = Model.getRootAsModel(buffer).unpack();
+        if (model.getSubgraphs().length != 1) {
+            throw new IllegalArgumentException("Expected one subgraph, found " + model.getSubgraphs().length);
+        }
+        return new TfliteModel(model, bytes.length);
+    }
+
+    /** One tensor: type is the schema's name ("INT8", "FLOAT32", ...); scales empty when not quantized. */
+    public record TensorInfo(int index, String name, String type, int[] shape, float[] scales, long[] zeroPoints,
+                             int quantizedDimension, int bufferBytes) {
+        public boolean isConstant() {
+            return bufferBytes > 0;
+        }
+
+        public boolean isQuantized() {
+            return scales.length > 0;
+        }
+    }
+
+    /** One operator with its version, input and output tensor names and options in words. */
+    public record OperatorInfo(int index, String op, int version, List<String> inputs, List<String> outputs,
+                               String options) {}
+
+    public int sizeBytes() {
+        return sizeBytes;
+    }
+
+    public long schemaVersion() {
+        return model.getVersion();
+    }
+
+    public String description() {
+        return model.getDescription();
+    }
+
+    public List<TensorInfo> tensors() {
+        List<TensorInfo> list = new ArrayList<>();
+        TensorT[] tensors = graph.getTensors();
+        for (int i = 0; i < tensors.length; i++) {
+            list.add(info(i, tensors[i]));
+        }
+        return list;
+    }
+
+    public TensorInfo tensor(String name) {
+        return info(index(name), graph.getTensors()[index(name)]);
+    }
+
+    public TensorInfo input() {
+        int i = graph.getInputs()[0];
+        return info(i, graph.getTensors()[i]);
+    }
+
+    public TensorInfo output() {
+        int i = graph.getOutputs()[0];
+        return info(i, graph.getTensors()[i]);
+    }
+
+    public List<OperatorInfo> operators() {
+        List<OperatorInfo> list = new ArrayList<>();
+        OperatorT[] ops = graph.getOperators();
+        for (int i = 0; i < ops.length; i++) {
+            OperatorCodeT code = model.getOperatorCodes()[(int) ops[i].getOpcodeIndex()];
+            list.add(new OperatorInfo(i, BuiltinOperator.name(code.getBuiltinCode()), code.getVersion(),
+                    names(ops[i].getInputs()), names(ops[i].getOutputs()), options(ops[i].getBuiltinOptions())));
+        }
+        return list;
+    }
+
+    /** The weight tensors (filter input) of every CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED. */
+    public List<String> weightTensorNames() {
+        return operators().stream()
+                .filter(op -> op.op().equals("CONV_2D") || op.op().equals("DEPTHWISE_CONV_2D")
+                        || op.op().equals("FULLY_CONNECTED"))
+                .map(op -> op.inputs().get(1))
+                .toList();
+    }
+
+    /** Zeros and distinct values of every weight tensor, counted in this file. */
+    public WeightStatistics weightStatistics() {
+        return WeightStatistics.of(this);
+    }
+
+    /** The bias tensors (third input) of every CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED. */
+    public List<String> biasTensorNames() {
+        return operators().stream()
+                .filter(op -> op.op().equals("CONV_2D") || op.op().equals("DEPTHWISE_CONV_2D")
+                        || op.op().equals("FULLY_CONNECTED"))
+                .map(op -> op.inputs().get(2))
+                .toList();
+    }
+
+    /** The stored values of an INT8 constant tensor. */
+    public byte[] int8Values(String tensorName) {
+        return data(tensorName, TensorType.INT8);
+    }
+
+    /** The stored values of an INT32 constant tensor. */
+    public int[] int32Values(String tensorName) {
+        ByteBuffer b = ByteBuffer.wrap(data(tensorName, TensorType.INT32)).order(ByteOrder.LITTLE_ENDIAN);
+        int[] values = new int[b.remaining() / 4];
+        b.asIntBuffer().get(values);
+        return values;
+    }
+
+    /** The stored values of a FLOAT32 constant tensor. */
+    public float[] floatValues(String tensorName) {
+        ByteBuffer b = ByteBuffer.wrap(data(tensorName, TensorType.FLOAT32)).order(ByteOrder.LITTLE_ENDIAN);
+        float[] values = new float[b.remaining() / 4];
+        b.asFloatBuffer().get(values);
+        return values;
+    }
+
+    /** One row per operator: index, op, version, inputs, outputs, options. */
+    public Table operatorTable() {
+        IntColumn index = IntColumn.create("index");
+        StringColumn op = StringColumn.create("op");
+        IntColumn version = IntColumn.create("version");
+        StringColumn inputs = StringColumn.create("inputs");
+        StringColumn outputs = StringColumn.create("outputs");
+        StringColumn options = StringColumn.create("options");
+        for (OperatorInfo o : operators()) {
+            index.append(o.index());
+            op.append(o.op());
+            version.append(o.version());
+            inputs.append(String.join(", ", o.inputs()));
+            outputs.append(String.join(", ", o.outputs()));
+            options.append(o.options());
+        }
+        return Table.create("Operators", index, op, version, inputs, outputs, options);
+    }
+
+    /** One row per tensor: index, name, type, shape, scale(s), zero point(s), constant bytes. */
+    public Table tensorTable() {
+        IntColumn index = IntColumn.create("index");
+        StringColumn name = StringColumn.create("name");
+        StringColumn type = StringColumn.create("type");
+        StringColumn shape = StringColumn.create("shape");
+        StringColumn scale = StringColumn.create("scale");
+        StringColumn zeroPoint = StringColumn.create("zero point");
+        IntColumn bytes = IntColumn.create("buffer bytes");
+        for (TensorInfo t : tensors()) {
+            index.append(t.index());
+            name.append(t.name());
+            type.append(t.type());
+            shape.append(Arrays.toString(t.shape()));
+            scale.append(summary(t.scales()));
+            zeroPoint.append(t.zeroPoints().length == 0 ? ""
+                    : Arrays.stream(t.zeroPoints()).distinct().count() == 1 ? String.valueOf(t.zeroPoints()[0])
+                    : t.zeroPoints().length + " values");
+            bytes.append(t.bufferBytes());
+        }
+        return Table.create("Tensors", index, name, type, shape, scale, zeroPoint, bytes);
+    }
+
+    private static String summary(float[] scales) {
+        if (scales.length == 0) {
+            return "";
+        }
+        if (scales.length == 1) {
+            return String.format(Locale.ROOT, "%.6g", scales[0]);
+        }
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (float s : scales) {
+            min = Math.min(min, s);
+            max = Math.max(max, s);
+        }
+        return String.format(Locale.ROOT, "%d per channel, %.3g..%.3g", scales.length, min, max);
+    }
+
+    private byte[] data(String tensorName, byte expectedType) {
+        TensorT t = graph.getTensors()[index(tensorName)];
+        if (t.getType() != expectedType) {
+            throw new IllegalArgumentException("Tensor '" + tensorName + "' is " + TensorType.name(t.getType())
+                    + ", not " + TensorType.name(expectedType));
+        }
+        BufferT buffer = model.getBuffers()[(int) t.getBuffer()];
+        int[] data = buffer.getData();
+        if (data == null || data.length == 0) {
+            throw new IllegalArgumentException("Tensor '" + tensorName + "' has no constant data (it is an activation)");
+        }
+        byte[] bytes = new byte[data.length];
+        for (int i = 0; i < data.length; i++) {
+            bytes[i] = (byte) data[i];
+        }
+        return bytes;
+    }
+
+    private int index(String name) {
+        TensorT[] tensors = graph.getTensors();
+        for (int i = 0; i < tensors.length; i++) {
+            if (name.equals(tensors[i].getName())) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("No tensor named '" + name + "'; tensors: "
+                + Arrays.stream(tensors).map(TensorT::getName).collect(Collectors.joining(", ")));
+    }
+
+    private List<String> names(int[] indices) {
+        List<String> names = new ArrayList<>();
+        for (int i : indices) {
+            names.add(i < 0 ? "(none)" : graph.getTensors()[i].getName());
+        }
+        return names;
+    }
+
+    private TensorInfo info(int index, TensorT t) {
+        QuantizationParametersT q = t.getQuantization();
+        float[] scales = q == null || q.getScale() == null ? new float[0] : q.getScale();
+        long[] zeroPoints = q == null || q.getZeroPoint() == null ? new long[0] : q.getZeroPoint();
+        int[] data = model.getBuffers()[(int) t.getBuffer()].getData();
+        return new TensorInfo(index, t.getName(), TensorType.name(t.getType()), t.getShape(), scales, zeroPoints,
+                q == null ? 0 : q.getQuantizedDimension(), data == null ? 0 : data.length);
+    }
+
+    private static String options(BuiltinOptionsUnion union) {
+        if (union == null || union.getValue() == null) {
+            return "";
+        }
+        Object o = union.getValue();
+        if (o instanceof Conv2DOptionsT c) {
+            return window(c.getPadding(), c.getStrideH(), c.getStrideW()) + " " + activation(c.getFusedActivationFunction());
+        }
+        if (o instanceof DepthwiseConv2DOptionsT d) {
+            return window(d.getPadding(), d.getStrideH(), d.getStrideW()) + " multiplier " + d.getDepthMultiplier()
+                    + " " + activation(d.getFusedActivationFunction());
+        }
+        if (o instanceof Pool2DOptionsT p) {
+            return p.getFilterHeight() + "x" + p.getFilterWidth() + " " + window(p.getPadding(), p.getStrideH(),
+                    p.getStrideW());
+        }
+        if (o instanceof FullyConnectedOptionsT f) {
+            return activation(f.getFusedActivationFunction());
+        }
+        return "";
+    }
+
+    private static String window(byte padding, int strideH, int strideW) {
+        return org.tensorflow.lite.schema.Padding.name(padding) + " stride " + strideH + "x" + strideW;
+    }
+
+    private static String activation(byte code) {
+        return code == ActivationFunctionType.NONE ? "" : ActivationFunctionType.name(code);
+    }
+}

@@ -1,0 +1,224 @@
+package org.condition4j.tflite;
+
+import org.condition4j.graph.InferenceGraph;
+import org.condition4j.graph.Op;
+import org.condition4j.graph.Softmax;
+import org.condition4j.graph.TestNetworks;
+import org.condition4j.quantize.PostTrainingQuantization;
+import org.condition4j.quantize.QuantizedGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The int8 .tflite, run by the real TFLite interpreter, computes bit for bit what an independent
+ * integer implementation ({@link IntegerReference}) computes. Every tensor is checked: the model
+ * is exported once per op, cut after that op, so that each intermediate tensor is a model output.
+ */
+class Int8ExportTest {
+    private static final int IMAGES = 100;
+
+    @Test
+    void seedCnnInt8TensorsEqualTheIntegerReference() {
+        assertBitExact(TestNetworks.seedCnn());
+    }
+
+    @Test
+    void everyLayerNetworkInt8TensorsEqualTheIntegerReference() {
+        assertBitExact(TestNetworks.everyLayer());
+    }
+
+    private static void assertBitExact(MultiLayerNetwork net) {
+        InferenceGraph graph = InferenceGraph.of(net);
+        QuantizedGraph q = PostTrainingQuantization.calibrate(graph, TestNetworks.mnist().trainSample(100));
+        DataSet test = TestNetworks.mnist().testSample(IMAGES);
+        float[][] features = test.getFeatures().toFloatMatrix();
+        float[][] inputs = graph.inputs(test.getFeatures());
+        IntegerReference reference = new IntegerReference(q);
+        int[][][] expected = new int[IMAGES][][];
+        for (int i = 0; i < IMAGES; i++) {
+            expected[i] = reference.run(inputs[i]);
+        }
+        List<String> mismatches = new ArrayList<>();
+        long compared = 0;
+        for (int k = 0; k < graph.ops().size(); k++) {
+            Op op = graph.op(k);
+            if (op instanceof Softmax) {
+                continue;
+            }
+            try (TfliteInterpreter tflite = TfliteInterpreter.of(TfliteExport.int8(q.prefix(k + 1)).toBytes(), 1)) {
+                int differing = 0;
+                int worst = 0;
+                for (int i = 0; i < IMAGES; i++) {
+                    byte[] actual = tflite.runRaw(features[i]);
+                    int[] want = expected[i][k + 1];
+                    assertEquals(want.length, actual.length, op.name());
+                    for (int v = 0; v < want.length; v++) {
+                        if (actual[v] != want[v]) {
+                            differing++;
+                            worst = Math.max(worst, Math.abs(actual[v] - want[v]));
+                        }
+                    }
+                    compared += want.length;
+                }
+                if (differing > 0) {
+                    mismatches.add(String.format("op %d %s (%s): %d of %d values differ, by up to %d", k, op.name(),
+                            op.getClass().getSimpleName(), differing, IMAGES * expected[0][k + 1].length, worst));
+                }
+            }
+        }
+        System.out.printf("%d ops, %d int8 values compared with the reference, %d ops differ%n",
+                graph.ops().size(), compared, mismatches.size());
+        assertTrue(mismatches.isEmpty(), String.join("\n", mismatches));
+        assertSoftmaxCloseToReference(q, features, expected);
+    }
+
+    /**
+     * The int8 SOFTMAX kernel (lookup tables) is not reproduced bit for bit; its output must be
+     * within one step (1/256) of the exact softmax of the reference's int8 logits.
+     */
+    private static void assertSoftmaxCloseToReference(QuantizedGraph q, float[][] features, int[][][] expected) {
+        int last = q.graph().ops().size() - 1;
+        if (!(q.graph().op(last) instanceof Softmax)) {
+            return;
+        }
+        int exact = 0;
+        int total = 0;
+        try (TfliteInterpreter tflite = TfliteInterpreter.of(TfliteExport.int8(q).toBytes(), 1)) {
+            for (int i = 0; i < IMAGES; i++) {
+                byte[] actual = tflite.runRaw(features[i]);
+                int[] logits = expected[i][last];
+                double scale = (float) q.params(last).scale();
+                double[] e = new double[logits.length];
+                double sum = 0;
+                for (int c = 0; c < logits.length; c++) {
+                    e[c] = Math.exp(scale * (logits[c] - q.params(last).zeroPoint()));
+                    sum += e[c];
+                }
+                for (int c = 0; c < logits.length; c++) {
+                    int want = IntegerReference.clamp(Math.round(e[c] / sum * 256) - 128, -128, 127);
+                    assertTrue(Math.abs(actual[c] - want) <= 1, "softmax of image " + i + " class " + c + ": "
+                            + actual[c] + " vs exact " + want);
+                    exact += actual[c] == want ? 1 : 0;
+                    total++;
+                }
+            }
+        }
+        System.out.printf("softmax: %d of %d int8 outputs equal the exactly rounded softmax (the rest within 1)%n",
+                exact, total);
+    }
+
+    @Test
+    void floatInputOutputModelQuantizesAndDequantizesLikeTheInt8Model() {
+        QuantizedGraph q = seedQuantized();
+        byte[] int8Model = TfliteExport.int8(q).toBytes();
+        byte[] floatIoModel = TfliteExport.int8(q).withFloatInputOutput().toBytes();
+        TfliteModel file = TfliteModel.of(floatIoModel);
+        List<String> ops = file.operators().stream().map(TfliteModel.OperatorInfo::op).toList();
+        assertEquals("QUANTIZE", ops.get(0));
+        assertEquals("DEQUANTIZE", ops.get(ops.size() - 1));
+        assertEquals("FLOAT32", file.input().type());
+        assertEquals("FLOAT32", file.output().type());
+        float[][] features = TestNetworks.mnist().testSample(IMAGES).getFeatures().toFloatMatrix();
+        try (TfliteInterpreter int8 = TfliteInterpreter.of(int8Model, 1);
+             TfliteInterpreter floatIo = TfliteInterpreter.of(floatIoModel, 1)) {
+            assertTrue(int8.int8Input() && int8.int8Output());
+            assertTrue(!floatIo.int8Input() && !floatIo.int8Output());
+            for (float[] image : features) {
+                // QUANTIZE in the model must round as the library does for int8 inputs
+                assertArrayEquals(int8.run(image), floatIo.run(image));
+            }
+        }
+    }
+
+    @Test
+    void int8AccuracyIsWithinHalfAPointOfFloat() {
+        QuantizedGraph q = seedQuantized();
+        DataSet test = TestNetworks.mnist().testSample(1000);
+        double floatAccuracy;
+        double int8Accuracy;
+        try (TfliteInterpreter f = TfliteInterpreter.of(TfliteExport.float32(q.graph()).toBytes(), 1);
+             TfliteInterpreter i = TfliteInterpreter.of(TfliteExport.int8(q).toBytes(), 1)) {
+            floatAccuracy = f.accuracy(test);
+            int8Accuracy = i.accuracy(test);
+        }
+        System.out.printf("seed CNN (1 epoch on %d images), 1000 test images: float %.2f %%, int8 %.2f %%%n",
+                TestNetworks.SEED_TRAIN_IMAGES, 100 * floatAccuracy, 100 * int8Accuracy);
+        assertTrue(floatAccuracy > 0.8, "the briefly trained seed CNN should be trained: " + floatAccuracy);
+        assertEquals(floatAccuracy, int8Accuracy, 0.005);
+    }
+
+    @Test
+    void theInt8FileHoldsOnlyInt8TensorsAndInt32Biases() {
+        assertFullyInt8(seedQuantized());
+        assertFullyInt8(PostTrainingQuantization.calibrate(InferenceGraph.of(TestNetworks.everyLayer()),
+                TestNetworks.mnist().trainSample(100)));
+    }
+
+    private static void assertFullyInt8(QuantizedGraph q) {
+        TfliteModel file = TfliteModel.of(TfliteExport.int8(q).toBytes());
+        List<String> weights = file.weightTensorNames();
+        List<String> biases = file.biasTensorNames();
+        for (TfliteModel.TensorInfo t : file.tensors()) {
+            if (biases.contains(t.name()) || t.name().endsWith("/shape")) {
+                assertEquals("INT32", t.type(), t.name());
+            } else {
+                assertEquals("INT8", t.type(), t.name());
+                assertTrue(t.isQuantized(), t.name());
+            }
+        }
+        for (TfliteModel.OperatorInfo op : file.operators()) {
+            if (!weights.contains(op.inputs().size() > 1 ? op.inputs().get(1) : "")) {
+                continue;
+            }
+            TfliteModel.TensorInfo in = file.tensor(op.inputs().get(0));
+            TfliteModel.TensorInfo w = file.tensor(op.inputs().get(1));
+            TfliteModel.TensorInfo b = file.tensor(op.inputs().get(2));
+            int channels = file.tensor(op.outputs().get(0)).shape()[file.tensor(op.outputs().get(0)).shape().length - 1];
+            boolean dense = op.op().equals("FULLY_CONNECTED");
+            assertEquals(dense ? 1 : channels, w.scales().length, w.name());
+            assertEquals(op.op().equals("DEPTHWISE_CONV_2D") ? 3 : 0, w.quantizedDimension(), w.name());
+            assertTrue(Arrays.stream(w.zeroPoints()).allMatch(z -> z == 0), w.name());
+            for (byte v : file.int8Values(w.name())) {
+                assertTrue(v >= -127, w.name() + " holds -128");
+            }
+            assertEquals(channels, file.int32Values(b.name()).length);
+            for (int c = 0; c < b.scales().length; c++) {
+                assertEquals((double) in.scales()[0] * w.scales()[c], b.scales()[c], 1e-6 * b.scales()[c], b.name());
+            }
+        }
+        for (TfliteModel.OperatorInfo op : file.operators()) {
+            TfliteModel.TensorInfo in = file.tensor(op.inputs().get(0));
+            TfliteModel.TensorInfo out = file.tensor(op.outputs().get(0));
+            switch (op.op()) {
+                case "MAX_POOL_2D", "AVERAGE_POOL_2D", "RESHAPE" -> {
+                    assertArrayEquals(in.scales(), out.scales(), op.op());
+                    assertArrayEquals(in.zeroPoints(), out.zeroPoints(), op.op());
+                }
+                case "SOFTMAX" -> {
+                    assertEquals(1.0f / 256, out.scales()[0]);
+                    assertEquals(-128, out.zeroPoints()[0]);
+                }
+                default -> { }
+            }
+        }
+    }
+
+    private static QuantizedGraph seedQuantized;
+
+    private static synchronized QuantizedGraph seedQuantized() {
+        if (seedQuantized == null) {
+            seedQuantized = PostTrainingQuantization.calibrate(InferenceGraph.of(TestNetworks.seedCnn()),
+                    TestNetworks.mnist().trainSample(100));
+        }
+        return seedQuantized;
+    }
+}
