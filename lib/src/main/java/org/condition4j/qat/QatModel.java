@@ -1,5 +1,12 @@
 package org.condition4j.qat;
 
+import org.condition4j.graph.InferenceGraph;
+import org.condition4j.graph.Softmax;
+import org.condition4j.graph.WeightedOp;
+import org.condition4j.quantize.ActivationRange;
+import org.condition4j.quantize.ActivationRanges;
+import org.condition4j.quantize.PostTrainingQuantization;
+import org.condition4j.quantize.QuantizedGraph;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -16,8 +23,8 @@ import java.util.Map;
 
 /**
  * A network made quantization-aware by {@link QuantizationAwareTraining#prepare}: train
- * {@link #network()} as usual, then hand {@link #withoutFakeQuantization()} and
- * {@link #activationRanges()} to the int8 exporter. All state (the learned ranges included)
+ * {@link #network()} as usual, then export {@link #quantizedGraph()}: the float network
+ * ({@link #withoutFakeQuantization()}) with the learned ranges ({@link #activationRanges()}). All state (the learned ranges included)
  * lives in the network's configuration, so a network saved with {@code ModelStore} and loaded
  * again is wrapped with {@link #of} and carries on.
  */
@@ -58,16 +65,16 @@ public final class QatModel {
      *
      * @throws IllegalStateException before the first training step, when there are none yet
      */
-    public ActivationRanges activationRanges() {
+    public LearnedRanges activationRanges() {
         MovingAverageRange input = inputQuantizer().getRange();
         Map<Integer, MovingAverageRange> layers = layerRanges();
         if (!input.hasRange() || !layers.values().stream().allMatch(MovingAverageRange::hasRange)) {
             throw new IllegalStateException("The quantization-aware network has no activation ranges yet: they are "
                     + "learned in training. Train it first, e.g. Training.of(qat.network()).fit(train, test, 1)");
         }
-        Map<Integer, ActivationRanges.Range> ranges = new LinkedHashMap<>();
+        Map<Integer, ActivationRange> ranges = new LinkedHashMap<>();
         layers.forEach((index, range) -> ranges.put(index, rangeOf(range)));
-        return new ActivationRanges(rangeOf(input), ranges, network.getnLayers());
+        return new LearnedRanges(rangeOf(input), ranges, network.getnLayers());
     }
 
     /**
@@ -89,6 +96,36 @@ public final class QatModel {
         MultiLayerNetwork plain = new MultiLayerNetwork(conf);
         plain.init(network.params().dup(), false);
         return plain;
+    }
+
+    /**
+     * The trained network ready for the int8 TFLite writer: its inference graph, with the float
+     * weights (the exporter quantizes them exactly as training did) and the learned activation
+     * ranges instead of calibrated ones. The int8 graph is the one post-training quantization
+     * makes, e.g. {@code TfliteExport.int8(qat.quantizedGraph()).writeTo(file)}.
+     *
+     * @throws IllegalStateException before the first training step, when there are no ranges yet
+     */
+    public QuantizedGraph quantizedGraph() {
+        LearnedRanges learned = activationRanges();
+        InferenceGraph graph = InferenceGraph.of(withoutFakeQuantization());
+        Map<String, ActivationRange> byTensor = new LinkedHashMap<>();
+        byTensor.put(InferenceGraph.INPUT, learned.input());
+        learned.layers().forEach((layer, range) -> byTensor.put(weightedTensorOf(graph, layer), range));
+        return PostTrainingQuantization.withRanges(graph, ActivationRanges.of(byTensor));
+    }
+
+    /** The tensor the weighted op of DL4J layer {@code layer} writes: the layer's own, or the logits before its softmax. */
+    private static String weightedTensorOf(InferenceGraph graph, int layer) {
+        int op = graph.opIndex(graph.tensorOfLayer(layer));
+        if (graph.op(op) instanceof Softmax && op > 0) {
+            op--;
+        }
+        if (!(graph.op(op) instanceof WeightedOp weighted)) {
+            throw new IllegalStateException("Layer " + layer + " has no convolution or dense op in the exported "
+                    + "graph (found " + graph.op(op).describe() + ")");
+        }
+        return weighted.name();
     }
 
     /**
@@ -152,8 +189,8 @@ public final class QatModel {
         return activation instanceof FakeQuantSoftmax ? new ActivationSoftmax() : activation;
     }
 
-    private static ActivationRanges.Range rangeOf(MovingAverageRange range) {
-        return new ActivationRanges.Range(range.getMin(), range.getMax());
+    private static ActivationRange rangeOf(MovingAverageRange range) {
+        return new ActivationRange(range.getMin(), range.getMax());
     }
 
     private InputFakeQuant inputQuantizer() {

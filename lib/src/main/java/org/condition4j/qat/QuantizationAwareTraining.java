@@ -26,7 +26,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <pre>{@code
  * QatModel qat = QuantizationAwareTraining.prepare(baseline);
  * Training.of(qat.network()).fit(train, test, 1);
- * ActivationRanges ranges = qat.activationRanges();
+ * TfliteExport.int8(qat.quantizedGraph()).writeTo(file);
  * }</pre>
  *
  * What {@link #prepare} adds, matching TensorFlow's scheme and the exporter:

@@ -133,7 +133,7 @@ public final class WeightFakeQuant implements IWeightNoise {
          * single one for dense layers (TFLite 2.6's int8 FULLY_CONNECTED kernel reads one scale).
          */
         int scaleCount(int channels) {
-            return this == DENSE ? 1 : channels;
+            return Int8Scheme.weightScaleCount(this == DENSE, channels);
         }
     }
 

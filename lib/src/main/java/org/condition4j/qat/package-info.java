@@ -7,12 +7,13 @@
  * QatModel qat = QuantizationAwareTraining.prepare(baseline);   // a copy; baseline is untouched
  * Training.of(qat.network()).fit(train, test, 1);               // train as usual
  * qat.activationRanges();                                       // learned ranges, by layer
- * qat.withoutFakeQuantization();                                // the float network to export
+ * TfliteExport.int8(qat.quantizedGraph()).writeTo(file);         // int8 export with those ranges
  * }</pre>
  *
  * <ul>
  *   <li>{@link org.condition4j.qat.QuantizationAwareTraining}: the entry point and what it supports.</li>
- *   <li>{@link org.condition4j.qat.QatModel}: the network being trained, its ranges, the hand-off to export.</li>
+ *   <li>{@link org.condition4j.qat.QatModel}: the network being trained, its ranges
+ *       ({@link org.condition4j.qat.LearnedRanges}), the hand-off to export.</li>
  *   <li>{@link org.condition4j.qat.WeightFakeQuant}, {@link org.condition4j.qat.FakeQuantActivation},
  *       {@link org.condition4j.qat.FakeQuantSoftmax}, {@link org.condition4j.qat.InputFakeQuant}: the
  *       fake quantizers, plugged into DL4J's weight-noise, activation and dropout hooks so that

@@ -86,7 +86,7 @@ class QuantizationAwareTrainingTest {
             assertEquals(0, conv1.getMin(), "after ReLU the range starts at 0");
             assertEquals(expectedMax, conv1.getMax(), 1e-5 * expectedMax, "layer 0 max after batch " + b);
         }
-        ActivationRanges ranges = qat.activationRanges();
+        LearnedRanges ranges = qat.activationRanges();
         assertEquals(0, ranges.input().min());
         assertEquals(1, ranges.input().max(), 1e-6, "MNIST pixels fill [0, 1]");
         assertEquals(WEIGHTED, ranges.layers().keySet());
@@ -102,7 +102,7 @@ class QuantizationAwareTrainingTest {
     void inferenceAndScoringLeaveTheRangesAlone() {
         QatModel qat = QuantizationAwareTraining.prepare(trainedSeed());
         qat.network().fit(batch(0));
-        ActivationRanges learned = qat.activationRanges();
+        LearnedRanges learned = qat.activationRanges();
         DataSet other = batch(1);
         qat.network().output(other.getFeatures());
         qat.network().score(other); // DL4J evaluates the output activation in training mode here
@@ -141,7 +141,7 @@ class QuantizationAwareTrainingTest {
         assertEquals("int8, 1 scale", table.stringColumn("weights").get(6));
         assertEquals("logits, before softmax", table.stringColumn("int8 tensor").get(6));
         assertEquals("keeps its input's quantization", table.stringColumn("int8 tensor").get(3));
-        ActivationRanges ranges = qat.activationRanges();
+        LearnedRanges ranges = qat.activationRanges();
         assertEquals(ranges.input().max(), table.doubleColumn("range max").get(0));
         assertEquals(ranges.layers().get(5).min(), table.doubleColumn("range min").get(6));
     }
