@@ -36,6 +36,16 @@ public final class MovingAverageRange implements Serializable {
         this.decay = decay;
     }
 
+    /**
+     * A range that is already [min, max], as if learned from one batch, e.g. to look at fake
+     * quantization outside a network.
+     */
+    public static MovingAverageRange of(double min, double max) {
+        MovingAverageRange range = new MovingAverageRange();
+        range.observe(min, max);
+        return range;
+    }
+
     /** Folds one training batch's minimum and maximum into the averages. */
     public void observe(double batchMin, double batchMax) {
         if (!Double.isFinite(batchMin) || !Double.isFinite(batchMax) || batchMin > batchMax) {
