@@ -14,6 +14,7 @@ final class NotebookChecks {
     private static final Map<String, Check> CHECKS = Map.of(
             "00_baseline.ipynb", BaselineCheck::check,
             "01_post_training_quantization.ipynb", PostTrainingQuantizationCheck::check,
+            "02_quantization_aware_training.ipynb", QuantizationAwareTrainingCheck::check,
             "05_ethos_u.ipynb", EthosUCheck::check);
 
     private NotebookChecks() {}
