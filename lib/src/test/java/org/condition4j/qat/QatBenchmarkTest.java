@@ -2,6 +2,8 @@ package org.condition4j.qat;
 
 import org.condition4j.model.SeedCnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.util.Arrays;
@@ -10,16 +12,16 @@ import java.util.Locale;
 /**
  * Prints what a quantization-aware training step and inference cost next to plain ones on the
  * seed CNN (batch 128, MNIST): medians of interleaved rounds, so that load from other processes
- * hits both alike. A plain main class, not part of the test suite; run it with the test
- * classpath, e.g. from an IDE.
+ * hits both alike. Tagged "benchmark", so left out of the normal run:
+ * {@code mvn -pl lib test -Dgroups=benchmark -DexcludedGroups= -Dtest=QatBenchmarkTest}.
  */
-public final class QatBenchmark {
+@Tag("benchmark")
+class QatBenchmarkTest {
     private static final int ROUNDS = 7;
     private static final int STEPS = 5;
 
-    private QatBenchmark() {}
-
-    public static void main(String[] args) {
+    @Test
+    void quantizationAwareStepVersusPlainStep() {
         DataSet batch = QatFixtures.mnist().trainSample(SeedCnn.BATCH_SIZE);
         MultiLayerNetwork plain = SeedCnn.create();
         MultiLayerNetwork qat = QuantizationAwareTraining.prepare(SeedCnn.create()).network();
