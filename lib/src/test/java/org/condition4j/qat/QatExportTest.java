@@ -8,11 +8,23 @@ import org.condition4j.quantize.QuantizedWeights;
 import org.condition4j.tflite.TfliteExport;
 import org.condition4j.tflite.TfliteInterpreter;
 import org.condition4j.tflite.TfliteModel;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,10 +86,17 @@ class QatExportTest {
 
     @Test
     void exportedWeightsAreTheWeightsTheNetworkTrainedWith() {
+        assertEquals(4, assertExportedWeightsAreTrainedWeights(qat), "three convolutions and the dense layer");
+    }
+
+    /**
+     * The same network with its fake-quantized weights as plain float weights, read into a graph:
+     * its weights (in TFLite's layout) must be the exporter's int8 codes times their scales.
+     * Returns how many weighted ops were compared.
+     */
+    private static int assertExportedWeightsAreTrainedWeights(QatModel qat) {
         QuantizedGraph exported = qat.quantizedGraph();
-        // The same network with its fake-quantized weights as plain float weights, read into a graph:
-        // its weights (in TFLite's layout) must be the exporter's int8 codes times their scales.
-        InferenceGraph trainedWith = InferenceGraph.of(QuantizationAwareTrainingTest.quantizedWeightCopy(qat));
+        InferenceGraph trainedWith = InferenceGraph.of(QatFixtures.quantizedWeightCopy(qat));
         int weighted = 0;
         for (int k = 0; k < exported.graph().ops().size(); k++) {
             if (!(trainedWith.op(k) instanceof WeightedOp op)) {
@@ -93,7 +112,7 @@ class QatExportTest {
             }
             weighted++;
         }
-        assertEquals(4, weighted, "three convolutions and the dense layer");
+        return weighted;
     }
 
     @Test
@@ -120,6 +139,61 @@ class QatExportTest {
         model.tensors().forEach(t -> lines.add(t.name() + " " + t.type() + " " + Arrays.toString(t.shape())
                 + " " + t.bufferBytes() + " bytes, " + t.scales().length + " scales"));
         return lines;
+    }
+
+    /** Depthwise convolution (per-channel weights along its multiplier layout), ReLU6 and a hidden dense layer. */
+    @Test
+    void depthwiseReluSixAndHiddenDenseLayersExportWhatTheyTrained() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(3)
+                .updater(new Adam(0.003))
+                .convolutionMode(ConvolutionMode.Same)
+                .list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).stride(2, 2).activation(Activation.RELU6).build())
+                .layer(new DepthwiseConvolution2D.Builder(3, 3).depthMultiplier(2).activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.AVG).kernelSize(2, 2).stride(2, 2)
+                        .build())
+                .layer(new DenseLayer.Builder().nOut(16).activation(Activation.IDENTITY).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutionalFlat(28, 28, 1))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        QatFixtures.quietly(net).fit(mnist().train(QatFixtures.BATCH, 1_024), null, 1);
+        QatModel small = QuantizationAwareTraining.prepare(net);
+        QatFixtures.quietly(small.network()).fit(mnist().train(QatFixtures.BATCH, 512), null, 1);
+
+        assertEquals(4, assertExportedWeightsAreTrainedWeights(small), "conv, depthwise, dense, output");
+        // This briefly trained net is unsure of many digits (top two probabilities a step apart),
+        // so the class is compared only where the network is decisive; the probabilities everywhere.
+        DataSet test = mnist().testSample(200);
+        INDArray expected = small.network().output(test.getFeatures());
+        float[][] images = test.getFeatures().toFloatMatrix();
+        int withinStep = 0;
+        int decisive = 0;
+        int sameClass = 0;
+        try (TfliteInterpreter tflite = TfliteInterpreter.of(TfliteExport.int8(small.quantizedGraph()).toBytes(), 1)) {
+            for (int i = 0; i < images.length; i++) {
+                float[] probabilities = tflite.run(images[i]);
+                double largest = 0;
+                for (int c = 0; c < probabilities.length; c++) {
+                    largest = Math.max(largest, Math.abs(probabilities[c] - expected.getDouble(i, c)));
+                }
+                withinStep += largest <= STEP ? 1 : 0;
+                double[] sorted = expected.getRow(i).toDoubleVector().clone();
+                java.util.Arrays.sort(sorted);
+                if (sorted[9] - sorted[8] > 2 * STEP) {
+                    decisive++;
+                    sameClass += tflite.predict(images[i]) == expected.getRow(i).argMax().getInt(0) ? 1 : 0;
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "Depthwise/ReLU6 network vs its int8 .tflite on 200 images: probabilities "
+                + "within 1/256 on %d, same class on %d of %d decisive images%n", withinStep, sameClass, decisive);
+        assertTrue(withinStep >= 0.95 * images.length, "within one step on " + withinStep + " of 200");
+        assertTrue(decisive >= 50, "only " + decisive + " decisive predictions to compare");
+        assertEquals(decisive, sameClass, "same class where the network is decisive");
     }
 
     @Test

@@ -3,6 +3,8 @@ package org.condition4j.qat;
 import org.condition4j.data.Mnist;
 import org.condition4j.model.SeedCnn;
 import org.condition4j.model.Training;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.indexing.INDArrayIndex;
@@ -46,6 +48,18 @@ final class QatFixtures {
         INDArrayIndex rows = NDArrayIndex.interval((long) index * BATCH, (long) (index + 1) * BATCH);
         return new DataSet(trainingImages.getFeatures().get(rows, NDArrayIndex.all()).dup(),
                 trainingImages.getLabels().get(rows, NDArrayIndex.all()).dup());
+    }
+
+    /** A plain float network holding the QAT network's fake-quantized weights. */
+    static MultiLayerNetwork quantizedWeightCopy(QatModel qat) {
+        MultiLayerNetwork plain = qat.withoutFakeQuantization();
+        for (int i = 0; i < plain.getnLayers(); i++) {
+            Layer conf = qat.network().getLayerWiseConfigurations().getConf(i).getLayer();
+            if (conf instanceof BaseLayer weighted && weighted.getWeightNoise() instanceof WeightFakeQuant) {
+                plain.getLayer(i).setParam("W", WeightFakeQuant.fakeQuantize(plain.getLayer(i).getParam("W"), conf));
+            }
+        }
+        return plain;
     }
 
     /** Training without the progress bar. */

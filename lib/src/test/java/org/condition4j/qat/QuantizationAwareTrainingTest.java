@@ -78,7 +78,7 @@ class QuantizationAwareTrainingTest {
             DataSet batch = batches.get(b);
             // Layer 0's output before quantization, at the weights this step computes with:
             // relu(conv(x, quantized W) + b). MNIST pixels are already on the input grid.
-            double batchMax = quantizedWeightCopy(qat).feedForwardToLayer(0, batch.getFeatures(), false)
+            double batchMax = QatFixtures.quantizedWeightCopy(qat).feedForwardToLayer(0, batch.getFeatures(), false)
                     .get(1).maxNumber().doubleValue();
             expectedMax = b == 0 ? batchMax : expectedMax + (batchMax - expectedMax) * (1 - decay);
             net.fit(batch);
@@ -120,15 +120,6 @@ class QuantizationAwareTrainingTest {
         return activation instanceof FakeQuantActivation a ? a.getRange() : ((FakeQuantSoftmax) activation).getRange();
     }
 
-    /** A plain float network holding the QAT network's quantized weights. */
-    static MultiLayerNetwork quantizedWeightCopy(QatModel qat) {
-        MultiLayerNetwork plain = qat.withoutFakeQuantization();
-        for (int i : WEIGHTED) {
-            Layer conf = layer(plain, i);
-            plain.getLayer(i).setParam("W", WeightFakeQuant.fakeQuantize(plain.getLayer(i).getParam("W"), conf));
-        }
-        return plain;
-    }
 
     @Test
     void tableListsEachLayersQuantizationAndLearnedRange() {
