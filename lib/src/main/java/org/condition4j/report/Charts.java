@@ -101,6 +101,8 @@ public final class Charts {
         }
         XYChart chart = xy(title, xLabel, logCounts ? "count (log)" : "count");
         chart.getStyler().setYAxisLogarithmic(logCounts);
+        // XChart puts the ticks of equally spaced x values (the bin centres) on those values
+        chart.getStyler().setXAxisDecimalPattern("#,##0.###");
         for (Map.Entry<String, double[]> entry : values.entrySet()) {
             List<Double> data = new ArrayList<>(entry.getValue().length);
             for (double d : entry.getValue()) {
