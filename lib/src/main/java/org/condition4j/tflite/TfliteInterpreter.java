@@ -192,6 +192,18 @@ public final class TfliteInterpreter implements AutoCloseable {
         }
     }
 
+    /**
+     * The input tensor's raw bytes for one example of DL4J features: NHWC, quantized with the
+     * input's scale and zero point for an int8 model, native-order float32 otherwise.
+     */
+    public byte[] encodeInput(float[] features) {
+        fillInput(features);
+        byte[] bytes = new byte[input.capacity()];
+        input.rewind();
+        input.get(bytes);
+        return bytes;
+    }
+
     private void fillInput(float[] features) {
         int values = elements(inputShape);
         if (features.length != values) {

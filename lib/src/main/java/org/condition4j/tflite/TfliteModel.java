@@ -145,6 +145,11 @@ public final class TfliteModel {
                 .toList();
     }
 
+    /** Zeros and distinct values of every weight tensor, counted in this file. */
+    public WeightStatistics weightStatistics() {
+        return WeightStatistics.of(this);
+    }
+
     /** The bias tensors (third input) of every CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED. */
     public List<String> biasTensorNames() {
         return operators().stream()

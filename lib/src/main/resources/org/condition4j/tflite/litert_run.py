@@ -1,6 +1,9 @@
 """Runs a .tflite model in LiteRT (ai-edge-litert) on raw input tensors, for cross-checks.
 
-usage: litert_run.py MODEL INPUTS OUTPUTS
+usage: litert_run.py MODEL INPUTS OUTPUTS [KERNELS]
+
+KERNELS: "builtin" (LiteRT's own kernels, no delegate; the default), "reference" (its
+reference kernels) or "xnnpack" (the default delegate a LiteRT user gets).
 
 INPUTS holds N input tensors back to back, each exactly as the model's input tensor stores it
 (dtype and shape from the model, batch 1). OUTPUTS receives the N output tensors the same way.
@@ -14,7 +17,13 @@ from ai_edge_litert import interpreter as litert
 
 def main():
     model, inputs_path, outputs_path = sys.argv[1:4]
-    runner = litert.Interpreter(model_path=model, num_threads=1)
+    kernels = sys.argv[4] if len(sys.argv) > 4 else "builtin"
+    resolver = {
+        "builtin": litert.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES,
+        "reference": litert.OpResolverType.BUILTIN_REF,
+        "xnnpack": litert.OpResolverType.AUTO,
+    }[kernels]
+    runner = litert.Interpreter(model_path=model, num_threads=1, experimental_op_resolver_type=resolver)
     runner.allocate_tensors()
     (inp,) = runner.get_input_details()
     (out,) = runner.get_output_details()
@@ -28,7 +37,7 @@ def main():
         runner.invoke()
         results.append(runner.get_tensor(out["index"]).copy())
     np.concatenate([r.reshape(-1) for r in results]).astype(out["dtype"]).tofile(outputs_path)
-    print(f"litert {litert.__name__} input {np.dtype(inp['dtype']).name}{list(inp['shape'])} "
+    print(f"kernels {kernels} input {np.dtype(inp['dtype']).name}{list(inp['shape'])} "
           f"output {np.dtype(out['dtype']).name}{list(out['shape'])} images {len(results)}")
 
 

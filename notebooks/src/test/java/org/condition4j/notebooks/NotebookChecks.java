@@ -14,7 +14,8 @@ final class NotebookChecks {
     private static final Map<String, Check> CHECKS = Map.of(
             "00_baseline.ipynb", BaselineCheck::check,
             "01_post_training_quantization.ipynb", PostTrainingQuantizationCheck::check,
-            "03_weight_pruning.ipynb", PruningCheck::check);
+            "03_weight_pruning.ipynb", PruningCheck::check,
+            "05_ethos_u.ipynb", EthosUCheck::check);
 
     private NotebookChecks() {}
 

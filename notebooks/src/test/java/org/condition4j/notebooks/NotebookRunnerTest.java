@@ -47,11 +47,18 @@ class NotebookRunnerTest {
         if (!Files.isExecutable(python)) {
             fail("No Python environment at " + ROOT.resolve("env") + ": run ./setup.sh first");
         }
-        deleteRecursively(OUTPUTS);
+        // -Dnotebooks=05 runs only the notebooks whose names contain "05", on the outputs of an
+        // earlier run (for working on one notebook); by default all run on fresh outputs.
+        String only = System.getProperty("notebooks", "");
+        if (only.isEmpty()) {
+            deleteRecursively(OUTPUTS);
+        }
         Files.createDirectories(OUTPUTS);
         List<Path> notebooks;
         try (Stream<Path> files = Files.list(NOTEBOOKS)) {
-            notebooks = files.filter(f -> f.getFileName().toString().endsWith(".ipynb")).sorted().toList();
+            notebooks = files.filter(f -> f.getFileName().toString().endsWith(".ipynb"))
+                    .filter(f -> f.getFileName().toString().contains(only))
+                    .sorted().toList();
         }
         assertTrue(!notebooks.isEmpty(), "no notebooks found in " + NOTEBOOKS);
         return notebooks.stream().map(notebook -> DynamicTest.dynamicTest(

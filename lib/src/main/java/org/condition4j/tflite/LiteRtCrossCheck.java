@@ -1,0 +1,205 @@
+package org.condition4j.tflite;
+
+import org.condition4j.data.ProjectDirs;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * A second, independent interpreter check: runs a .tflite file in current LiteRT (the Python
+ * package {@code ai-edge-litert} in the project's environment) and in the TFLite 2.6 interpreter
+ * used in Java, on the very same input bytes, and compares the outputs.
+ *
+ * <p>Int8 outputs are not always bit-identical, and that is expected: the requantization rounding
+ * of int8 kernels differs between TFLite versions and kernel libraries. TFLite 2.6 rounds the
+ * rescaled accumulator once; LiteRT's built-in kernels round twice (gemmlowp style) and use a
+ * table-based int8 softmax; XNNPACK, LiteRT's default, requantizes in float32. Measured on the
+ * exporter's test networks: predictions always agree and int8 outputs differ by at most one step
+ * with XNNPACK; the built-in kernels' softmax differs by up to nine steps on a few images.
+ */
+public final class LiteRtCrossCheck {
+    private static final long TIMEOUT_SECONDS = 300;
+
+    /**
+     * The outcome on {@code images} examples: how many gave byte-identical outputs, and the largest
+     * output difference (in int8 steps for an int8 output, absolute for a float output).
+     */
+    public record Result(Path model, int images, int identical, int samePrediction, double largestDifference,
+                         boolean int8Output, String litertInfo) {
+        public boolean allIdentical() {
+            return identical == images;
+        }
+    }
+
+    private LiteRtCrossCheck() {}
+
+    /** One row per result: model, images, identical outputs, same prediction, largest difference. */
+    public static Table table(List<Result> results) {
+        Table table = Table.create("LiteRT against the TFLite 2.6 interpreter",
+                StringColumn.create("model"), IntColumn.create("images"), IntColumn.create("identical outputs"),
+                IntColumn.create("same prediction"), DoubleColumn.create("largest difference"),
+                StringColumn.create("unit"));
+        for (Result r : results) {
+            table.stringColumn(0).append(r.model().getFileName().toString());
+            table.intColumn(1).append(r.images());
+            table.intColumn(2).append(r.identical());
+            table.intColumn(3).append(r.samePrediction());
+            table.doubleColumn(4).append(r.largestDifference());
+            table.stringColumn(5).append(r.int8Output() ? "int8 steps" : "float");
+        }
+        return table;
+    }
+
+    /** Which LiteRT kernels run the model. */
+    public enum Kernels {
+        /** LiteRT's built-in optimized kernels, no delegate. */
+        BUILTIN,
+        /** LiteRT's reference kernels. */
+        REFERENCE,
+        /** The XNNPACK delegate, which LiteRT applies by default. */
+        XNNPACK
+    }
+
+    /** Compares with LiteRT as a user gets it (XNNPACK delegate). */
+    public static Result compare(Path model, DataSet examples) {
+        return compare(model, examples, Kernels.XNNPACK);
+    }
+
+    public static Result compare(Path model, DataSet examples, Kernels kernels) {
+        Path python = ProjectDirs.root().resolve("env/bin/python");
+        if (!Files.isExecutable(python)) {
+            throw new IllegalStateException("LiteRT needs the Python environment " + python.getParent().getParent()
+                    + "; run ./setup.sh");
+        }
+        float[][] features = examples.getFeatures().toFloatMatrix();
+        ByteArrayOutputStream inputs = new ByteArrayOutputStream();
+        ByteArrayOutputStream javaOutputs = new ByteArrayOutputStream();
+        int outputBytes;
+        boolean int8Output;
+        try (TfliteInterpreter interpreter = TfliteInterpreter.open(model)) {
+            int8Output = interpreter.int8Output();
+            byte[] out = new byte[0];
+            for (float[] example : features) {
+                byte[] in = interpreter.encodeInput(example);
+                inputs.writeBytes(in);
+                out = interpreter.runRaw(in);
+                javaOutputs.writeBytes(out);
+            }
+            outputBytes = out.length;
+        }
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("litert-check");
+            Path script = dir.resolve("litert_run.py");
+            try (InputStream in = LiteRtCrossCheck.class.getResourceAsStream("litert_run.py")) {
+                Files.write(script, in.readAllBytes());
+            }
+            Path inputFile = dir.resolve("inputs.bin");
+            Path outputFile = dir.resolve("outputs.bin");
+            Files.write(inputFile, inputs.toByteArray());
+            Process process = new ProcessBuilder(python.toString(), script.toString(), model.toAbsolutePath().toString(),
+                    inputFile.toString(), outputFile.toString(), kernels.name().toLowerCase(java.util.Locale.ROOT))
+                    .redirectErrorStream(true).start();
+            String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IllegalStateException("LiteRT could not run " + model.getFileName() + ":\n" + printed);
+            }
+            byte[] litert = Files.readAllBytes(outputFile);
+            return compareOutputs(model, javaOutputs.toByteArray(), litert, outputBytes, int8Output, printed);
+        } catch (IOException e) {
+            throw new UncheckedIOException("LiteRT cross-check of " + model + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    private static Result compareOutputs(Path model, byte[] java, byte[] litert, int outputBytes, boolean int8,
+                                         String info) {
+        if (java.length != litert.length) {
+            throw new IllegalStateException("LiteRT returned " + litert.length + " output bytes for " + model.getFileName()
+                    + ", the Java interpreter " + java.length);
+        }
+        int images = java.length / outputBytes;
+        int identical = 0;
+        int samePrediction = 0;
+        double largest = 0;
+        for (int i = 0; i < images; i++) {
+            boolean same = true;
+            int from = i * outputBytes;
+            for (int b = from; b < from + outputBytes; b++) {
+                same &= java[b] == litert[b];
+            }
+            if (same) {
+                identical++;
+            }
+            double[] a = values(java, from, outputBytes, int8);
+            double[] c = values(litert, from, outputBytes, int8);
+            for (int k = 0; k < a.length; k++) {
+                largest = Math.max(largest, Math.abs(a[k] - c[k]));
+            }
+            if (argMax(a) == argMax(c)) {
+                samePrediction++;
+            }
+        }
+        return new Result(model, images, identical, samePrediction, largest, int8, info);
+    }
+
+    /** One output tensor as numbers: int8 codes, or little-endian float32 values. */
+    private static double[] values(byte[] raw, int from, int length, boolean int8) {
+        if (int8) {
+            double[] v = new double[length];
+            for (int i = 0; i < length; i++) {
+                v[i] = raw[from + i];
+            }
+            return v;
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(raw, from, length).order(ByteOrder.LITTLE_ENDIAN);
+        double[] v = new double[length / 4];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = buffer.getFloat(from + 4 * i);
+        }
+        return v;
+    }
+
+    private static int argMax(double[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // only temporary files
+        }
+    }
+}

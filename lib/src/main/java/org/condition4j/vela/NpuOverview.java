@@ -1,0 +1,194 @@
+package org.condition4j.vela;
+
+import org.condition4j.io.AtomicFiles;
+import org.condition4j.report.Charts;
+import org.condition4j.report.FileSizes;
+import org.condition4j.report.Metrics;
+import org.condition4j.tflite.TfliteModel;
+import org.condition4j.tflite.WeightStatistics;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Every .tflite model in a folder, compiled by Vela for several NPU configurations and put next
+ * to what the notebooks measured (accuracy from each model's metrics JSON) and what the file
+ * holds (size, gzip size, sparsity and distinct weights counted in the file).
+ */
+public final class NpuOverview {
+    /** The order the notebooks produce the models in; other files follow by name. */
+    private static final List<String> ORDER = List.of("float_model", "post_training_quant_model", "qat_quant_model",
+            "pruned_post_training_quant_model", "clustered_post_training_quant_model");
+
+    /** One model: measured accuracies (NaN when not recorded), file figures, and Vela's reports. */
+    public record Row(String model, double floatAccuracy, double int8Accuracy, long sizeBytes, long gzipBytes,
+                      double sparsity, int maxDistinctWeights, boolean int8, Map<VelaTarget, VelaReport> vela) {}
+
+    private final List<VelaTarget> targets;
+    private final List<Row> rows;
+
+    private NpuOverview(List<VelaTarget> targets, List<Row> rows) {
+        this.targets = targets;
+        this.rows = rows;
+    }
+
+    /** Compiles every model in {@code dir} for each of {@code targets}. */
+    public static NpuOverview compile(Path dir, List<VelaTarget> targets) {
+        Vela vela = Vela.fromProjectEnvironment();
+        List<Row> rows = new ArrayList<>();
+        for (Path file : models(dir)) {
+            TfliteModel model = TfliteModel.read(file);
+            WeightStatistics weights = model.weightStatistics();
+            Metrics metrics = Metrics.readOrCreateFor(file);
+            boolean int8 = model.input().type().equals("INT8");
+            Map<VelaTarget, VelaReport> reports = new LinkedHashMap<>();
+            for (VelaTarget target : targets) {
+                reports.put(target, vela.compile(file, target, dir.resolve("vela").resolve(target.accelerator())));
+            }
+            String name = baseName(file);
+            double floatAccuracy = metrics.number("float_accuracy").orElse(metrics.number("accuracy").orElse(Double.NaN));
+            double int8Accuracy = int8 ? metrics.number("int8_accuracy").orElse(Double.NaN) : Double.NaN;
+            rows.add(new Row(name, floatAccuracy, int8Accuracy, FileSizes.raw(file), FileSizes.gzip(file),
+                    weights.overallSparsity(), weights.maxDistinct(), int8, reports));
+        }
+        if (rows.isEmpty()) {
+            throw new IllegalStateException("No .tflite models in " + dir + "; run the notebooks 01-04 first");
+        }
+        return new NpuOverview(List.copyOf(targets), List.copyOf(rows));
+    }
+
+    public List<Row> rows() {
+        return rows;
+    }
+
+    public Row row(String model) {
+        return rows.stream().filter(r -> r.model().equals(model)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No model " + model + " in the overview"));
+    }
+
+    /** The side-by-side table for one NPU configuration. */
+    public Table table(VelaTarget target) {
+        Table table = Table.create("All models on " + target,
+                StringColumn.create("model"), DoubleColumn.create("float accuracy %"),
+                DoubleColumn.create("int8 accuracy %"), DoubleColumn.create("size kB"), DoubleColumn.create("gzip kB"),
+                DoubleColumn.create("sparsity %"), IntColumn.create("distinct weights (max per tensor)"),
+                DoubleColumn.create("NPU ops %"), DoubleColumn.create("SRAM KiB"),
+                DoubleColumn.create("flash/DRAM KiB"), LongColumn.create("encoded weights bytes"),
+                DoubleColumn.create("inference ms"));
+        for (Row r : rows) {
+            VelaReport v = r.vela().get(target);
+            table.stringColumn(0).append(r.model());
+            table.doubleColumn(1).append(round(100 * r.floatAccuracy(), 2));
+            table.doubleColumn(2).append(round(100 * r.int8Accuracy(), 2));
+            table.doubleColumn(3).append(round(FileSizes.kilobytes(r.sizeBytes()), 1));
+            table.doubleColumn(4).append(round(FileSizes.kilobytes(r.gzipBytes()), 1));
+            table.doubleColumn(5).append(round(100 * r.sparsity(), 1));
+            table.intColumn(6).append(r.maxDistinctWeights());
+            table.doubleColumn(7).append(round(v.npuOperatorPercent(), 1));
+            if (v.npuOperators() > 0) {
+                table.doubleColumn(8).append(round(v.sramKiB(), 1));
+                table.doubleColumn(9).append(round(v.offChipFlashKiB() + v.dramKiB(), 1));
+                table.longColumn(10).append(v.encodedWeightBytes());
+                table.doubleColumn(11).append(round(v.inferenceMillis(), 3));
+            } else { // nothing on the NPU: Vela's memory and time figures do not apply
+                table.doubleColumn(8).appendMissing();
+                table.doubleColumn(9).appendMissing();
+                table.longColumn(10).appendMissing();
+                table.doubleColumn(11).appendMissing();
+            }
+        }
+        return table;
+    }
+
+    /** Writes {@link #table} for each configuration as {@code comparison_<accelerator>.csv} into {@code dir}. */
+    public List<Path> writeTables(Path dir) {
+        List<Path> written = new ArrayList<>();
+        for (VelaTarget target : targets) {
+            Path csv = dir.resolve("comparison_" + target.accelerator() + ".csv");
+            AtomicFiles.write(csv, file -> table(target).write().csv(file.toFile()));
+            written.add(csv);
+        }
+        return written;
+    }
+
+    /** Every Vela report: one row per model and configuration. */
+    public Table velaTable() {
+        List<VelaReport> all = new ArrayList<>();
+        for (Row r : rows) {
+            all.addAll(r.vela().values());
+        }
+        return VelaReport.table(all);
+    }
+
+    /** Int8 accuracy against gzip size, one point per int8 model. */
+    public BufferedImage accuracyVersusSize() {
+        Map<String, double[]> points = new LinkedHashMap<>();
+        for (Row r : rows) {
+            if (r.int8() && !Double.isNaN(r.int8Accuracy())) {
+                points.put(r.model(), new double[] {FileSizes.kilobytes(r.gzipBytes()), 100 * r.int8Accuracy()});
+            }
+        }
+        return Charts.scatter("Int8 accuracy against compressed size", "gzip kB", "accuracy %", points);
+    }
+
+    /** Vela's estimated inference time per configuration, one bar per int8 model. */
+    public BufferedImage inferenceTimes() {
+        List<String> configurations = targets.stream().map(VelaTarget::accelerator).toList();
+        Map<String, List<Double>> series = new LinkedHashMap<>();
+        for (Row r : rows) {
+            if (r.int8()) {
+                series.put(r.model(), targets.stream().map(t -> r.vela().get(t).inferenceMillis()).toList());
+            }
+        }
+        return Charts.bars("Estimated inference time (Vela)", "ms", configurations, series);
+    }
+
+    /** Vela's encoded weight size on one configuration, one bar per model. */
+    public BufferedImage encodedWeights(VelaTarget target) {
+        List<String> names = rows.stream().filter(Row::int8).map(Row::model).toList();
+        List<Double> kib = rows.stream().filter(Row::int8)
+                .map(r -> r.vela().get(target).encodedWeightBytes() / 1024.0).toList();
+        return Charts.bars("NPU encoded weights on " + target.accelerator(), "KiB", names, Map.of("encoded weights", kib));
+    }
+
+    private static List<Path> models(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".tflite"))
+                    .sorted(Comparator.comparingInt((Path f) -> {
+                        int i = ORDER.indexOf(baseName(f));
+                        return i < 0 ? ORDER.size() : i;
+                    }).thenComparing(Path::toString))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String baseName(Path file) {
+        String name = file.getFileName().toString();
+        return name.substring(0, name.length() - ".tflite".length());
+    }
+
+    /** {@code x} to {@code decimals} places; NaN (not measured) stays NaN, shown as missing. */
+    private static double round(double x, int decimals) {
+        if (Double.isNaN(x)) {
+            return x;
+        }
+        double f = Math.pow(10, decimals);
+        return Math.round(x * f) / f;
+    }
+}

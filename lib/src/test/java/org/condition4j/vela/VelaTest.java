@@ -1,0 +1,104 @@
+package org.condition4j.vela;
+
+import org.condition4j.graph.InferenceGraph;
+import org.condition4j.graph.TestNetworks;
+import org.condition4j.quantize.PostTrainingQuantization;
+import org.condition4j.quantize.QuantizedGraph;
+import org.condition4j.report.Metrics;
+import org.condition4j.tflite.TfliteExport;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The real Vela compiler on int8 models written by the exporter. */
+class VelaTest {
+    @TempDir
+    static Path dir;
+    static Path seedInt8;
+    static Path seedFloatIo;
+    static Path everyLayerInt8;
+
+    @BeforeAll
+    static void export() {
+        QuantizedGraph seed = quantized(TestNetworks.seedCnn());
+        seedInt8 = TfliteExport.int8(seed).writeTo(dir.resolve("seed_int8.tflite"));
+        seedFloatIo = TfliteExport.int8(seed).withFloatInputOutput().writeTo(dir.resolve("seed_float_io.tflite"));
+        everyLayerInt8 = TfliteExport.int8(quantized(TestNetworks.everyLayer())).writeTo(dir.resolve("every_layer.tflite"));
+    }
+
+    private static QuantizedGraph quantized(org.deeplearning4j.nn.multilayer.MultiLayerNetwork net) {
+        return PostTrainingQuantization.calibrate(InferenceGraph.of(net), TestNetworks.mnist().trainSample(100));
+    }
+
+    static Stream<VelaTarget> targets() {
+        return Stream.of(VelaTarget.ETHOS_U55_128, VelaTarget.ETHOS_U65_256, VelaTarget.ETHOS_U85_256);
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void int8ModelsRunEntirelyOnTheNpu(VelaTarget target) {
+        for (Path model : List.of(seedInt8, everyLayerInt8)) {
+            VelaReport report = Vela.fromProjectEnvironment().compile(model, target, dir.resolve("out-" + target.accelerator()));
+            assertEquals(0, report.cpuOperators(), model.getFileName() + " on " + target + ": " + report.cpuOperations());
+            assertTrue(report.npuOperators() > 0);
+            assertEquals(100.0, report.npuOperatorPercent());
+            assertTrue(Files.isRegularFile(report.compiledModel()), "no compiled model " + report.compiledModel());
+            assertTrue(report.encodedWeightBytes() > 0 && report.totalCycles() > 0 && report.inferenceMillis() > 0,
+                    report.toString());
+            assertTrue(report.sramKiB() > 0, report.toString());
+        }
+    }
+
+    @Test
+    void floatInputOutputLeavesOnlyQuantizeAndDequantizeOnTheCpu() {
+        VelaReport report = Vela.fromProjectEnvironment().compile(seedFloatIo, VelaTarget.ETHOS_U55_128, dir.resolve("fio"));
+        assertEquals(2, report.cpuOperators(), report.cpuOperations().toString());
+        assertEquals(List.of("DEQUANTIZE", "QUANTIZE"),
+                report.cpuOperations().stream().map(op -> op.split(" ")[0]).sorted().toList());
+    }
+
+    @Test
+    void originalWeightsAreTheExportedWeightCount() {
+        VelaReport report = Vela.fromProjectEnvironment().compile(seedInt8, VelaTarget.ETHOS_U55_128, dir.resolve("w"));
+        long kernels = TestNetworks.seedCnn().paramTable().entrySet().stream()
+                .filter(e -> e.getKey().endsWith("_W")).mapToLong(e -> e.getValue().length()).sum();
+        assertEquals(kernels, report.originalWeightBytes(), "Vela's original weight count");
+    }
+
+    @Test
+    void compileAndRecordAddsTheFiguresToTheModelsMetrics(@TempDir Path models) throws IOException {
+        Path model = Files.copy(seedInt8, models.resolve("m.tflite"));
+        Metrics.create().put("int8_accuracy", 0.97).writeFor(model);
+        VelaReport report = Vela.fromProjectEnvironment().compileAndRecord(model, VelaTarget.ETHOS_U55_128);
+        Metrics metrics = Metrics.read(Metrics.fileFor(model));
+        assertEquals(0.97, metrics.number("int8_accuracy").orElseThrow());
+        assertEquals((double) report.encodedWeightBytes(),
+                metrics.number("vela.ethos-u55-128.encoded_weights_bytes").orElseThrow());
+    }
+
+    @Test
+    void velaFailureIsSurfacedWithItsMessage() throws IOException {
+        Path notAModel = Files.writeString(dir.resolve("broken.tflite"), "this is not a flatbuffer");
+        var error = assertThrows(IllegalStateException.class,
+                () -> Vela.fromProjectEnvironment().compile(notAModel, VelaTarget.ETHOS_U55_128, dir.resolve("bad")));
+        assertTrue(error.getMessage().contains("Vela failed on broken.tflite"), error.getMessage());
+        assertTrue(error.getMessage().lines().count() > 1, "Vela's own message is missing: " + error.getMessage());
+    }
+
+    @Test
+    void invalidTargetNamesAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> new VelaTarget("ethos-u55-128; rm -rf /", "a", "b"));
+    }
+}

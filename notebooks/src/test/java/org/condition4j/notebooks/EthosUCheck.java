@@ -1,0 +1,68 @@
+package org.condition4j.notebooks;
+
+import org.condition4j.data.Mnist;
+import org.condition4j.tflite.LiteRtCrossCheck;
+import org.condition4j.tflite.TfliteModel;
+import tech.tablesaw.api.Row;
+import tech.tablesaw.api.Table;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * 05_ethos_u: its comparison tables cover every model the notebooks wrote, every int8 model runs
+ * 100 % on the NPU on all three configurations, pruning and clustering shrink Vela's encoded
+ * weights, and every .tflite agrees with current LiteRT.
+ */
+final class EthosUCheck {
+    private static final List<String> CONFIGURATIONS = List.of("ethos-u55-128", "ethos-u65-256", "ethos-u85-256");
+
+    private EthosUCheck() {}
+
+    static void check(Path outputs, ExecutedNotebook notebook) throws IOException {
+        List<Path> models;
+        try (Stream<Path> files = Files.list(outputs)) {
+            models = files.filter(f -> f.toString().endsWith(".tflite")).sorted().toList();
+        }
+        assertTrue(models.size() >= 2, "expected the float and int8 models in " + outputs + ", found " + models);
+        for (String configuration : CONFIGURATIONS) {
+            Path csv = outputs.resolve("vela").resolve("comparison_" + configuration + ".csv");
+            assertTrue(Files.isRegularFile(csv), "05_ethos_u did not write " + csv);
+            Table table = Table.read().csv(csv.toFile());
+            assertEquals(models.size(), table.rowCount(), "one row per model in " + csv);
+            Map<String, Double> encoded = new HashMap<>();
+            for (Row row : table) {
+                String model = row.getString("model");
+                boolean int8 = TfliteModel.read(outputs.resolve(model + ".tflite")).input().type().equals("INT8");
+                double npuPercent = row.getNumber("NPU ops %");
+                if (int8) {
+                    assertEquals(100.0, npuPercent, model + " on " + configuration + " does not run fully on the NPU");
+                    encoded.put(model, row.getNumber("encoded weights bytes"));
+                } else {
+                    assertEquals(0.0, npuPercent, "a float model cannot run on the NPU: " + model);
+                }
+            }
+            Double plain = encoded.get("post_training_quant_model");
+            for (String technique : List.of("pruned_post_training_quant_model", "clustered_post_training_quant_model")) {
+                if (plain != null && encoded.containsKey(technique)) {
+                    assertTrue(encoded.get(technique) < plain, technique + " encoded weights " + encoded.get(technique)
+                            + " not below the plain int8 model's " + plain + " on " + configuration);
+                }
+            }
+        }
+        var images = Mnist.load().testSample(100);
+        for (Path model : models) {
+            LiteRtCrossCheck.Result result = LiteRtCrossCheck.compare(model, images);
+            assertEquals(100, result.samePrediction(), "LiteRT predicts differently: " + result);
+            assertTrue(result.largestDifference() <= (result.int8Output() ? 1 : 1e-5), "LiteRT differs: " + result);
+        }
+    }
+}
