@@ -9,7 +9,7 @@ import org.condition4j.report.FileSizes;
 import org.condition4j.tflite.TfliteExport;
 import org.condition4j.tflite.TfliteInterpreter;
 import org.condition4j.tflite.TfliteModel;
-import org.condition4j.tflite.TfliteSparsity;
+import org.condition4j.tflite.WeightStatistics;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,8 +64,8 @@ class PrunedExportTest {
         TfliteModel model = TfliteModel.read(prunedFile);
         List<WeightedOp> weighted = weightedOps();
         assertEquals(PRUNABLE.length, weighted.size());
-        TfliteSparsity counted = TfliteSparsity.of(model);
-        assertEquals(PRUNABLE.length, counted.rows().size());
+        WeightStatistics counted = model.weightStatistics();
+        assertEquals(PRUNABLE.length, counted.tensors().size());
         for (int k = 0; k < PRUNABLE.length; k++) {
             String tensor = weighted.get(k).name() + "/weights";
             byte[] int8 = model.int8Values(tensor);
@@ -80,8 +80,8 @@ class PrunedExportTest {
             assertTrue(int8Zeros >= (TARGET - 0.01) * int8.length,
                     layer + ": " + int8Zeros + " int8 zeros of " + int8.length + " is below the target minus 1 point");
             assertEquals(floatZeros, int8Zeros, layer + ": int8 zeros differ from the stripped network's zeros");
-            assertEquals(tensor, counted.rows().get(k).tensor());
-            assertEquals(int8Zeros, counted.rows().get(k).zeros(), "TfliteSparsity's count for " + layer);
+            assertEquals(tensor, counted.tensors().get(k).name());
+            assertEquals(int8Zeros, counted.tensors().get(k).zeros(), "WeightStatistics' count for " + layer);
         }
     }
 
