@@ -37,7 +37,10 @@ def main():
     try:
         client.execute()
     except CellExecutionError as error:
+        # nbclient's message has the cell's source and the kernel's traceback; the exception's
+        # own type and message are in the error output.
         print(ANSI.sub("", str(error)), file=sys.stderr)
+        print(f"{error.ename}: {ANSI.sub('', error.evalue)}", file=sys.stderr)
         return 1
     except (CellTimeoutError, DeadKernelError) as error:
         print(f"{type(error).__name__}: {ANSI.sub('', str(error))}", file=sys.stderr)

@@ -99,10 +99,17 @@ public final class NpuOverview {
             table.doubleColumn(5).append(round(100 * r.sparsity(), 1));
             table.intColumn(6).append(r.maxDistinctWeights());
             table.doubleColumn(7).append(round(v.npuOperatorPercent(), 1));
-            table.doubleColumn(8).append(round(v.sramKiB(), 1));
-            table.doubleColumn(9).append(round(v.offChipFlashKiB() + v.dramKiB(), 1));
-            table.longColumn(10).append(v.encodedWeightBytes());
-            table.doubleColumn(11).append(round(v.inferenceMillis(), 3));
+            if (v.npuOperators() > 0) {
+                table.doubleColumn(8).append(round(v.sramKiB(), 1));
+                table.doubleColumn(9).append(round(v.offChipFlashKiB() + v.dramKiB(), 1));
+                table.longColumn(10).append(v.encodedWeightBytes());
+                table.doubleColumn(11).append(round(v.inferenceMillis(), 3));
+            } else { // nothing on the NPU: Vela's memory and time figures do not apply
+                table.doubleColumn(8).appendMissing();
+                table.doubleColumn(9).appendMissing();
+                table.longColumn(10).appendMissing();
+                table.doubleColumn(11).appendMissing();
+            }
         }
         return table;
     }
@@ -176,7 +183,11 @@ public final class NpuOverview {
         return name.substring(0, name.length() - ".tflite".length());
     }
 
+    /** {@code x} to {@code decimals} places; NaN (not measured) stays NaN, shown as missing. */
     private static double round(double x, int decimals) {
+        if (Double.isNaN(x)) {
+            return x;
+        }
         double f = Math.pow(10, decimals);
         return Math.round(x * f) / f;
     }

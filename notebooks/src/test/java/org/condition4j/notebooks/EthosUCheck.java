@@ -42,10 +42,10 @@ final class EthosUCheck {
             for (Row row : table) {
                 String model = row.getString("model");
                 boolean int8 = TfliteModel.read(outputs.resolve(model + ".tflite")).input().type().equals("INT8");
-                double npuPercent = row.getDouble("NPU ops %");
+                double npuPercent = row.getNumber("NPU ops %");
                 if (int8) {
                     assertEquals(100.0, npuPercent, model + " on " + configuration + " does not run fully on the NPU");
-                    encoded.put(model, (double) row.getLong("encoded weights bytes"));
+                    encoded.put(model, row.getNumber("encoded weights bytes"));
                 } else {
                     assertEquals(0.0, npuPercent, "a float model cannot run on the NPU: " + model);
                 }

@@ -15,6 +15,7 @@ final class NotebookChecks {
             "00_baseline.ipynb", BaselineCheck::check,
             "01_post_training_quantization.ipynb", PostTrainingQuantizationCheck::check,
             "02_quantization_aware_training.ipynb", QuantizationAwareTrainingCheck::check,
+            "03_weight_pruning.ipynb", PruningCheck::check,
             "05_ethos_u.ipynb", EthosUCheck::check);
 
     private NotebookChecks() {}
