@@ -76,6 +76,6 @@ final class QuantizationAwareTrainingCheck {
         double floatAccuracy = metrics.number("float_accuracy").orElseThrow();
         assertTrue(floatAccuracy - int8Accuracy <= MAX_ACCURACY_LOSS,
                 "QAT int8 accuracy " + int8Accuracy + " lost more than " + MAX_ACCURACY_LOSS + " against float " + floatAccuracy);
-        assertTrue(metrics.number("post_training_int8_accuracy").isPresent(), "no post-training accuracy to compare");
+        assertTrue(metrics.number("baseline_int8_accuracy").isPresent(), "no post-training int8 accuracy to compare with");
     }
 }
