@@ -13,7 +13,6 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -24,9 +23,9 @@ import java.util.Map;
 /**
  * A network made quantization-aware by {@link QuantizationAwareTraining#prepare}: train
  * {@link #network()} as usual, then export {@link #quantizedGraph()}: the float network
- * ({@link #withoutFakeQuantization()}) with the learned ranges ({@link #activationRanges()}). All state (the learned ranges included)
- * lives in the network's configuration, so a network saved with {@code ModelStore} and loaded
- * again is wrapped with {@link #of} and carries on.
+ * ({@link #withoutFakeQuantization()}) with the learned ranges ({@link #activationRanges()}).
+ * All state, the learned ranges included, lives in the network's configuration, so a network
+ * saved with {@code ModelStore} and loaded again is wrapped with {@link #of} and carries on.
  */
 public final class QatModel {
     private final MultiLayerNetwork network;
@@ -79,7 +78,7 @@ public final class QatModel {
 
     /**
      * A copy of the trained network without the fake-quantization hooks: the float weights (the
-     * exporter quantizes them per channel exactly as training did) and the original activations.
+     * exporter quantizes them exactly as training did) and the original activations.
      */
     public MultiLayerNetwork withoutFakeQuantization() {
         MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(network.getLayerWiseConfigurations().toJson());
@@ -160,9 +159,8 @@ public final class QatModel {
                 appendRange(null, min, max);
                 continue;
             }
-            INDArray w = network.getLayer(i).getParam("W");
-            int scales = WeightFakeQuant.ChannelLayout.of(conf).scaleCount(
-                    WeightFakeQuant.ChannelLayout.of(conf).channels(w.shape()));
+            WeightFakeQuant.ChannelLayout layout = WeightFakeQuant.ChannelLayout.of(conf);
+            int scales = layout.scaleCount(layout.channels(network.getLayer(i).getParam("W").shape()));
             weights.append("int8, " + scales + (scales == 1 ? " scale" : " channel scales"));
             IActivation activation = ((BaseLayer) conf).getActivationFn();
             tensor.append(activation instanceof FakeQuantActivation a

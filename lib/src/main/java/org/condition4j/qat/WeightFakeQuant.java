@@ -112,7 +112,7 @@ public final class WeightFakeQuant implements IWeightNoise {
             if (conf.getClass() == DenseLayer.class || conf.getClass() == OutputLayer.class) {
                 return DENSE;
             }
-            throw new IllegalArgumentException("No per-channel weight layout for " + conf.getClass().getSimpleName()
+            throw new IllegalArgumentException("No int8 weight layout for " + conf.getClass().getSimpleName()
                     + " (layer " + conf.getLayerName() + ")");
         }
 
@@ -154,6 +154,6 @@ public final class WeightFakeQuant implements IWeightNoise {
 
     @Override
     public String toString() {
-        return "per-channel int8 weight fake quantization";
+        return "int8 weight fake quantization (per channel for convolutions, per tensor for dense layers)";
     }
 }
