@@ -10,6 +10,7 @@ import tech.tablesaw.api.Table;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +120,7 @@ public final class ModelComparison {
         }
         return Charts.sideBySide(
                 Charts.bars("Accuracy on " + testImages.numExamples() + " test images", "%", names,
-                        Map.of("accuracy", accuracy)),
+                        Map.of("accuracy", accuracy), Math.max(0, Math.floor(Collections.min(accuracy)) - 2)),
                 Charts.bars("File size", "kB", names, orderedMap("raw", raw, "gzip", gzip)));
     }
 

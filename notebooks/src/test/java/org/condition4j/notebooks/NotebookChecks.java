@@ -14,6 +14,8 @@ final class NotebookChecks {
     private static final Map<String, Check> CHECKS = Map.of(
             "00_baseline.ipynb", BaselineCheck::check,
             "01_post_training_quantization.ipynb", PostTrainingQuantizationCheck::check,
+            "02_quantization_aware_training.ipynb", QuantizationAwareTrainingCheck::check,
+            "03_weight_pruning.ipynb", PruningCheck::check,
             "04_weight_clustering.ipynb", ClusteringCheck::check,
             "05_ethos_u.ipynb", EthosUCheck::check);
 
