@@ -28,10 +28,16 @@ public final class QuantizedGraph {
     private final ActivationParams[] params;
     /** Per op; null for ops without weights. */
     private final QuantizedWeights[] weights;
+    private final boolean perTensorWeights;
 
     QuantizedGraph(InferenceGraph graph, ActivationRanges ranges) {
+        this(graph, ranges, false);
+    }
+
+    private QuantizedGraph(InferenceGraph graph, ActivationRanges ranges, boolean perTensorWeights) {
         this.graph = graph;
         this.ranges = ranges;
+        this.perTensorWeights = perTensorWeights;
         List<Op> ops = graph.ops();
         params = new ActivationParams[ops.size() + 1];
         weights = new QuantizedWeights[ops.size()];
@@ -39,7 +45,7 @@ public final class QuantizedGraph {
         for (int k = 0; k < ops.size(); k++) {
             Op op = ops.get(k);
             if (op instanceof WeightedOp w) {
-                weights[k] = QuantizedWeights.of(w, params[k].scale());
+                weights[k] = QuantizedWeights.of(w, params[k].scale(), perTensorWeights);
                 params[k + 1] = ranges.get(op.name()).params();
             } else if (op instanceof Pool2D || op instanceof Reshape) {
                 params[k + 1] = params[k];
@@ -88,7 +94,23 @@ public final class QuantizedGraph {
 
     /** The first {@code opCount} ops, quantized exactly as here. */
     public QuantizedGraph prefix(int opCount) {
-        return new QuantizedGraph(graph.prefix(opCount), ranges);
+        return new QuantizedGraph(graph.prefix(opCount), ranges, perTensorWeights);
+    }
+
+    /**
+     * The same graph with one weight scale per tensor for every op instead of one per output
+     * channel. For clustered weights: a layer's K shared float values then stay K int8 values
+     * (with a scale per channel each centroid becomes a different integer in each channel), which
+     * is what makes clustering compress in the .tflite file and in Vela's weight encoding. Costs
+     * precision for channels whose weights are much smaller than the layer's largest.
+     */
+    public QuantizedGraph withPerTensorWeights() {
+        return new QuantizedGraph(graph, ranges, true);
+    }
+
+    /** Whether every weight tensor has a single scale (see {@link #withPerTensorWeights()}). */
+    public boolean perTensorWeights() {
+        return perTensorWeights;
     }
 
     /**

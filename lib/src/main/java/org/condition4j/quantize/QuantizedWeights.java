@@ -15,6 +15,11 @@ public record QuantizedWeights(byte[] values, int[] shape, int channelAxis, doub
 
     /** Quantizes {@code op}'s weights per channel and its bias for an input of scale {@code inputScale}. */
     public static QuantizedWeights of(WeightedOp op, double inputScale) {
+        return of(op, inputScale, false);
+    }
+
+    /** As {@link #of(WeightedOp, double)}, with one scale for the whole tensor when {@code perTensor}. */
+    public static QuantizedWeights of(WeightedOp op, double inputScale, boolean perTensor) {
         float[] w = op.weights();
         int[] shape = op.weightShape();
         int axis = op.channelAxis();
@@ -23,7 +28,7 @@ public record QuantizedWeights(byte[] values, int[] shape, int channelAxis, doub
         for (int d = axis + 1; d < shape.length; d++) {
             inner *= shape[d];
         }
-        int groups = Int8Scheme.weightScaleCount(op instanceof FullyConnected, channels);
+        int groups = perTensor ? 1 : Int8Scheme.weightScaleCount(op instanceof FullyConnected, channels);
         double[] maxAbs = new double[groups];
         for (int k = 0; k < w.length; k++) {
             int g = group(k, inner, channels, groups);

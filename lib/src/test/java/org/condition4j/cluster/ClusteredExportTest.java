@@ -44,6 +44,40 @@ class ClusteredExportTest {
         assertInterpreterAgreesWithDl4j(stripped, tfliteFile);
     }
 
+    /**
+     * Exported with one weight scale per tensor, every clustered layer keeps exactly its K
+     * centroids as K int8 values in the file, and the file compresses better than the same
+     * network exported with per-channel scales.
+     */
+    @Test
+    void perTensorScalesKeepAtMostKInt8ValuesPerLayerInTheFile() {
+        ClusteredModel clustered = Clustering.cluster(TrainedBaseline.get().net, ClusteringConfig.of(16, CentroidInit.LINEAR));
+        MultiLayerNetwork stripped = clustered.strip();
+        InferenceGraph graph = InferenceGraph.of(stripped);
+        var calibrated = PostTrainingQuantization.calibrate(graph, TrainedBaseline.get().mnist.trainSample(100));
+        byte[] perTensor = TfliteExport.int8(calibrated.withPerTensorWeights()).toBytes();
+        byte[] perChannel = TfliteExport.int8(calibrated).toBytes();
+        TfliteModel model = TfliteModel.of(perTensor);
+        for (WeightStatistics.Tensor weights : model.weightStatistics().tensors()) {
+            assertEquals(1, model.tensor(weights.name()).scales().length, weights.name());
+            assertTrue(weights.distinct() <= 16, weights.name() + " holds " + weights.distinct() + " int8 values");
+        }
+        assertTrue(count(TfliteModel.of(perChannel), "conv2").distinct() > 16,
+                "per-channel scales spread conv2's centroids over more int8 values (the reason for per-tensor)");
+        assertTrue(gzip(perTensor) < gzip(perChannel), "per-tensor " + gzip(perTensor) + " vs per-channel " + gzip(perChannel));
+        assertInterpreterAgreesWithDl4j(stripped, perTensor);
+    }
+
+    private static int gzip(byte[] bytes) {
+        var out = new java.io.ByteArrayOutputStream();
+        try (var gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(bytes);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.size();
+    }
+
     @Test
     void perChannelClustersKeepAtMostKInt8ValuesPerOutputChannelInTheFile() {
         ClusteredModel clustered = Clustering.cluster(TrainedBaseline.get().net,

@@ -36,9 +36,26 @@ class Int8ExportTest {
         assertBitExact(TestNetworks.everyLayer());
     }
 
+    @Test
+    void perTensorWeightScalesAreBitExactToo() {
+        assertBitExact(TestNetworks.everyLayer(), true);
+    }
+
     private static void assertBitExact(MultiLayerNetwork net) {
+        assertBitExact(net, false);
+    }
+
+    private static void assertBitExact(MultiLayerNetwork net, boolean perTensorWeights) {
         InferenceGraph graph = InferenceGraph.of(net);
-        QuantizedGraph q = PostTrainingQuantization.calibrate(graph, TestNetworks.mnist().trainSample(100));
+        QuantizedGraph calibrated = PostTrainingQuantization.calibrate(graph, TestNetworks.mnist().trainSample(100));
+        QuantizedGraph q = perTensorWeights ? calibrated.withPerTensorWeights() : calibrated;
+        if (perTensorWeights) {
+            for (int k = 0; k < graph.ops().size(); k++) {
+                if (q.weights(k) != null) {
+                    assertEquals(1, q.weights(k).scales().length, "op " + k + " has more than one weight scale");
+                }
+            }
+        }
         DataSet test = TestNetworks.mnist().testSample(IMAGES);
         float[][] features = test.getFeatures().toFloatMatrix();
         float[][] inputs = graph.inputs(test.getFeatures());
