@@ -139,7 +139,7 @@ public final class NpuOverview {
         Map<String, double[]> points = new LinkedHashMap<>();
         for (Row r : rows) {
             if (r.int8() && !Double.isNaN(r.int8Accuracy())) {
-                points.put(r.model(), new double[] {FileSizes.kilobytes(r.gzipBytes()), 100 * r.int8Accuracy()});
+                points.put(label(r.model()), new double[] {FileSizes.kilobytes(r.gzipBytes()), 100 * r.int8Accuracy()});
             }
         }
         return Charts.scatter("Int8 accuracy against compressed size", "gzip kB", "accuracy %", points);
@@ -151,7 +151,7 @@ public final class NpuOverview {
         Map<String, List<Double>> series = new LinkedHashMap<>();
         for (Row r : rows) {
             if (r.int8()) {
-                series.put(r.model(), targets.stream().map(t -> r.vela().get(t).inferenceMillis()).toList());
+                series.put(label(r.model()), targets.stream().map(t -> r.vela().get(t).inferenceMillis()).toList());
             }
         }
         return Charts.bars("Estimated inference time (Vela)", "ms", configurations, series);
@@ -159,7 +159,7 @@ public final class NpuOverview {
 
     /** Vela's encoded weight size on one configuration, one bar per model. */
     public BufferedImage encodedWeights(VelaTarget target) {
-        List<String> names = rows.stream().filter(Row::int8).map(Row::model).toList();
+        List<String> names = rows.stream().filter(Row::int8).map(r -> label(r.model())).toList();
         List<Double> kib = rows.stream().filter(Row::int8)
                 .map(r -> r.vela().get(target).encodedWeightBytes() / 1024.0).toList();
         return Charts.bars("NPU encoded weights on " + target.accelerator(), "KiB", names, Map.of("encoded weights", kib));
@@ -176,6 +176,18 @@ public final class NpuOverview {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A short name for chart labels: "pruned int8" for pruned_post_training_quant_model. */
+    static String label(String model) {
+        return switch (model) {
+            case "float_model" -> "float";
+            case "post_training_quant_model" -> "PTQ int8";
+            case "qat_quant_model" -> "QAT int8";
+            case "pruned_post_training_quant_model" -> "pruned int8";
+            case "clustered_post_training_quant_model" -> "clustered int8";
+            default -> model.replace("_model", "");
+        };
     }
 
     private static String baseName(Path file) {
