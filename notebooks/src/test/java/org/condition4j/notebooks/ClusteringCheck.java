@@ -26,11 +26,11 @@ final class ClusteringCheck {
      */
     static final double MAX_ACCURACY_LOSS = 0.02;
     /**
-     * Gzip brought the clustered file to 65 % of the plain int8 file's (22.9 against 35.4 kB):
-     * 16 values per channel carry 4 bits each instead of nearly 8. Above 80 % the weights
-     * would not be clustered.
+     * The issue's target for the full run: the clustered int8 file gzips to at most 70 % of the
+     * plain int8 file. Measured: 64 % in the small run (22.7 against 35.4 kB), 67.5 % in the full
+     * run; with per-channel weight scales instead of one per tensor it was 73 % in the full run.
      */
-    static final double MAX_GZIP_RATIO = 0.8;
+    static final double MAX_GZIP_RATIO = 0.70;
     /**
      * int8 quantization of the clustered network: 95.8 % in float (DL4J) and in int8 (TFLite) on
      * 500 test images in the small run; as for plain post-training quantization, a correct export
