@@ -30,6 +30,22 @@ public sealed interface PruningSchedule permits ConstantSparsity, PolynomialDeca
     /** The sparsity the schedule ends at. */
     double finalSparsity();
 
+    /**
+     * The sparsity the masks hold at each of the steps 0 .. {@code steps - 1}: the value of the
+     * last pruning step so far (0 before the first), for plotting a schedule as training sees it.
+     */
+    default double[] sparsityInEffect(int steps) {
+        double[] inEffect = new double[steps];
+        double current = 0;
+        for (int t = 0; t < steps; t++) {
+            if (shouldPrune(t)) {
+                current = sparsity(t);
+            }
+            inEffect[t] = current;
+        }
+        return inEffect;
+    }
+
     /** {@code target} sparsity from step 0, every 100 steps, never ending. */
     static ConstantSparsity constant(double target) {
         return constant(target, 0, DEFAULT_FREQUENCY);

@@ -115,4 +115,13 @@ class PruningScheduleTest {
         assertFalse(PruningSchedule.constant(0.5, 0, 4, 2).shouldPrune(6));
         assertTrue(PruningSchedule.constant(0.5, 0, 2).shouldPrune(Long.MAX_VALUE - 1));
     }
+
+    @Test
+    void sparsityInEffectHoldsTheLastPrunedValueBetweenPruningSteps() {
+        double[] constant = PruningSchedule.constant(0.75, 2, 3).sparsityInEffect(6);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {0, 0, 0.75, 0.75, 0.75, 0.75}, constant);
+        PruningSchedule decay = PruningSchedule.polynomialDecay(0.0, 0.5, 0, 4, 1, 2);
+        // prunes at 0, 2, 4 with 0, 0.25, 0.5 (power 1: linear)
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {0, 0, 0.25, 0.25, 0.5, 0.5}, decay.sparsityInEffect(6), 1e-12);
+    }
 }
