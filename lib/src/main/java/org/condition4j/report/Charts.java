@@ -200,7 +200,9 @@ public final class Charts {
 
     private static void style(Styler styler) {
         styler.setChartBackgroundColor(Color.WHITE);
-        styler.setLegendPosition(Styler.LegendPosition.InsideSE);
+        // below the plot, never over the data (inside, it covered bars and the ends of curves)
+        styler.setLegendPosition(Styler.LegendPosition.OutsideS);
+        styler.setLegendLayout(Styler.LegendLayout.Horizontal);
         styler.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
     }
 }

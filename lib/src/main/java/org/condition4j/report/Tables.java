@@ -20,10 +20,10 @@ import tech.tablesaw.io.html.HtmlWriter;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.text.DecimalFormat;
-import java.text.DecimalFormatSymbols;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Tablesaw tables for the notebooks, and their HTML form. In a JJava notebook,
@@ -32,12 +32,19 @@ import java.util.Locale;
 public final class Tables {
     private Tables() {}
 
-    /** {@code table} as an HTML fragment, numbers with at most {@code 6} significant decimals. */
+    /** The most significant digits a table shows: more would claim a precision no figure here has. */
+    public static final int SIGNIFICANT_DIGITS = 4;
+
+    /**
+     * {@code table} as an HTML fragment. Every table a notebook shows goes through here, so this
+     * is the one place numbers are rounded: decimals to {@link #SIGNIFICANT_DIGITS} significant
+     * digits ({@link #number}), missing values (not measured) blank.
+     */
     public static String html(Table table) {
         Table copy = table.copy();
         for (Column<?> column : copy.columns()) {
             if (column.type() == ColumnType.DOUBLE) {
-                ((DoubleColumn) column).setPrintFormatter(new NumberColumnFormatter(compactFormat(), "—"));
+                ((DoubleColumn) column).setPrintFormatter(new SignificantDigits());
             }
         }
         StringWriter out = new StringWriter();
@@ -108,10 +115,36 @@ public final class Tables {
         return type.toString();
     }
 
-    private static DecimalFormat compactFormat() {
-        DecimalFormat format = new DecimalFormat("#,##0.######", DecimalFormatSymbols.getInstance(Locale.ROOT));
-        format.setGroupingUsed(false);
-        return format;
+    /**
+     * {@code x} rounded to {@link #SIGNIFICANT_DIGITS} significant digits, without trailing zeros
+     * or exponent: 97.74000000000001 as "97.74", 73.687662202 as "73.69", 123456.7 as "123500",
+     * 0.000123456 as "0.0001235"; NaN (not measured) as "".
+     */
+    public static String number(double x) {
+        if (Double.isNaN(x)) {
+            return "";
+        }
+        if (Double.isInfinite(x)) {
+            return x > 0 ? "∞" : "-∞";
+        }
+        if (x == 0) {
+            return "0";
+        }
+        BigDecimal rounded = new BigDecimal(x).round(new MathContext(SIGNIFICANT_DIGITS, RoundingMode.HALF_EVEN));
+        return rounded.scale() < 0 ? rounded.setScale(0).toPlainString()
+                : rounded.stripTrailingZeros().toPlainString();
+    }
+
+    /** Tablesaw's hook for {@link #number}. */
+    private static final class SignificantDigits extends NumberColumnFormatter {
+        SignificantDigits() {
+            super("");
+        }
+
+        @Override
+        public String format(double value) {
+            return number(value);
+        }
     }
 
     private static String escape(String text) {

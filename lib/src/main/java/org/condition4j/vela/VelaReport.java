@@ -77,13 +77,19 @@ public record VelaReport(
             table.intColumn(2).append(r.npuOperators());
             table.intColumn(3).append(r.cpuOperators());
             table.doubleColumn(4).append(r.npuOperatorPercent());
-            table.doubleColumn(5).append(r.sramKiB());
-            table.doubleColumn(6).append(r.offChipFlashKiB());
-            table.doubleColumn(7).append(r.dramKiB());
-            table.longColumn(8).append(r.originalWeightBytes());
-            table.longColumn(9).append(r.encodedWeightBytes());
-            table.longColumn(10).append(r.totalCycles());
-            table.doubleColumn(11).append(r.inferenceMillis());
+            if (r.npuOperators() > 0) {
+                table.doubleColumn(5).append(r.sramKiB());
+                table.doubleColumn(6).append(r.offChipFlashKiB());
+                table.doubleColumn(7).append(r.dramKiB());
+                table.longColumn(8).append(r.originalWeightBytes());
+                table.longColumn(9).append(r.encodedWeightBytes());
+                table.longColumn(10).append(r.totalCycles());
+                table.doubleColumn(11).append(r.inferenceMillis());
+            } else { // nothing on the NPU: Vela measured no memory, cycles or time, so none are shown
+                for (int column = 5; column <= 11; column++) {
+                    table.column(column).appendMissing();
+                }
+            }
         }
         return table;
     }

@@ -27,8 +27,36 @@ class ReportTest {
         assertTrue(html.contains("<table"), html);
         assertTrue(html.contains("a&lt;b"), html);
         assertTrue(html.contains("Sizes &lt;int8&gt;"), html);
-        assertTrue(html.contains(">0.333333<"), html);
+        assertTrue(html.contains(">0.3333<"), html);
         assertTrue(html.contains(">2.5<"), html);
+    }
+
+    @Test
+    void numbersKeepFourSignificantDigits() {
+        assertEquals("97.74", Tables.number(97.74000000000001));
+        assertEquals("73.69", Tables.number(73.687662202));
+        assertEquals("123500", Tables.number(123456.7));
+        assertEquals("1235", Tables.number(1234.5001));
+        assertEquals("0.0001235", Tables.number(0.000123456));
+        assertEquals("-0.5", Tables.number(-0.5));
+        assertEquals("99", Tables.number(98.99999));
+        assertEquals("6000", Tables.number(6000.0));
+        assertEquals("0", Tables.number(0.0));
+        assertEquals("", Tables.number(Double.NaN));
+    }
+
+    @Test
+    void unmeasuredFiguresAreBlankNotZero() {
+        Table table = Table.create("t",
+                StringColumn.create("model", "float", "int8"),
+                DoubleColumn.create("ms", new double[] {Double.NaN, 0.25}),
+                tech.tablesaw.api.LongColumn.create("cycles", 2));
+        table.longColumn("cycles").set(0, 1234567L);
+        table.longColumn("cycles").setMissing(1);
+        String html = Tables.html(table);
+        String cells = html.replaceAll("\\s+", "");
+        assertTrue(cells.contains("<td>float</td><td></td><td>1234567</td>"), html);
+        assertTrue(cells.contains("<td>int8</td><td>0.25</td><td></td>"), html);
     }
 
     @Test

@@ -70,6 +70,19 @@ class VelaTest {
     }
 
     @Test
+    void aModelWithNothingOnTheNpuShowsItsUnmeasuredFiguresBlankNotZero() {
+        Path floatModel = TfliteExport.float32(InferenceGraph.of(TestNetworks.seedCnn())).writeTo(dir.resolve("float.tflite"));
+        VelaReport report = Vela.fromProjectEnvironment().compile(floatModel, VelaTarget.ETHOS_U55_128, dir.resolve("float"));
+        assertEquals(0, report.npuOperators(), report.toString());
+        var table = VelaReport.table(List.of(report));
+        for (String column : List.of("SRAM KiB", "off-chip flash KiB", "DRAM KiB", "NPU encoded weights bytes", "cycles",
+                "inference ms")) {
+            assertTrue(table.column(column).isMissing(0), column + " should be blank: " + table.print());
+        }
+        assertEquals(0.0, table.doubleColumn("NPU ops %").get(0));
+    }
+
+    @Test
     void originalWeightsAreTheExportedWeightCount() {
         VelaReport report = Vela.fromProjectEnvironment().compile(seedInt8, VelaTarget.ETHOS_U55_128, dir.resolve("w"));
         long kernels = TestNetworks.seedCnn().paramTable().entrySet().stream()

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** An executed notebook's outputs, as nbclient wrote them. */
 record ExecutedNotebook(JsonNode json) {
@@ -24,6 +28,63 @@ record ExecutedNotebook(JsonNode json) {
             }
         }
         return n;
+    }
+
+    private static final Pattern CELL = Pattern.compile("<t[dh][^>]*>([^<]*)</t[dh]>");
+    private static final Pattern DECIMAL = Pattern.compile("\\d[\\d,]*\\.\\d+");
+    private static final Pattern PROGRESS = Pattern.compile("^epoch \\d+/\\d+ \\[");
+
+    /** Decimal numbers in the notebook's HTML tables that show more than {@code digits} significant digits. */
+    List<String> overPreciseTableNumbers(int digits) {
+        List<String> found = new ArrayList<>();
+        for (JsonNode cell : json.path("cells")) {
+            for (JsonNode output : cell.path("outputs")) {
+                Matcher td = CELL.matcher(text(output.path("data").path("text/html")));
+                while (td.find()) {
+                    Matcher number = DECIMAL.matcher(td.group(1));
+                    while (number.find()) {
+                        String significant = number.group().replace(",", "").replace(".", "").replaceFirst("^0+", "");
+                        if (significant.length() > digits) {
+                            found.add(number.group() + " in \"" + td.group(1).strip() + "\"");
+                        }
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The most training-progress lines ("epoch 1/5 [====> ...") any one code cell shows, each
+     * line as Jupyter displays it (a carriage return starts the line over).
+     */
+    int maxProgressLinesPerCell() {
+        int max = 0;
+        for (JsonNode cell : json.path("cells")) {
+            int lines = 0;
+            for (JsonNode output : cell.path("outputs")) {
+                if ("stream".equals(output.path("output_type").asText())) {
+                    for (String line : text(output.path("text")).split("\n")) {
+                        String shown = line.substring(line.lastIndexOf('\r') + 1);
+                        if (PROGRESS.matcher(shown).find()) {
+                            lines++;
+                        }
+                    }
+                }
+            }
+            max = Math.max(max, lines);
+        }
+        return max;
+    }
+
+    /** Notebook text fields are a string or a list of lines. */
+    private static String text(JsonNode node) {
+        if (node.isArray()) {
+            StringBuilder joined = new StringBuilder();
+            node.forEach(line -> joined.append(line.asText()));
+            return joined.toString();
+        }
+        return node.asText();
     }
 
     /** All text the notebook printed (stream outputs), joined. */

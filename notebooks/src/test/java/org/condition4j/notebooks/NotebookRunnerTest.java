@@ -1,6 +1,7 @@
 package org.condition4j.notebooks;
 
 import org.condition4j.data.ProjectDirs;
+import org.condition4j.report.Tables;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -35,6 +37,9 @@ class NotebookRunnerTest {
 
     /** Far above a notebook's small run (under a minute here); a hung kernel fails after this. */
     static final long TIMEOUT_MINUTES = 10;
+
+    /** Training progress a cell may keep: one line per epoch, not one per redraw. */
+    static final int MAX_PROGRESS_LINES = 10;
 
     private static final Path ROOT = ProjectDirs.root();
     private static final Path NOTEBOOKS = ROOT.resolve("notebooks");
@@ -67,6 +72,11 @@ class NotebookRunnerTest {
                     ExecutedNotebook result = ExecutedNotebook.read(executed);
                     assertTrue(result.count("image/png") > 0, notebook + " shows no chart (no image/png output)");
                     assertTrue(result.count("text/html") > 0, notebook + " shows no table (no text/html output)");
+                    assertEquals(List.of(), result.overPreciseTableNumbers(Tables.SIGNIFICANT_DIGITS),
+                            notebook + ": table numbers with more than " + Tables.SIGNIFICANT_DIGITS + " significant digits");
+                    assertTrue(result.maxProgressLinesPerCell() <= MAX_PROGRESS_LINES, notebook + " shows "
+                            + result.maxProgressLinesPerCell() + " lines of training progress in one cell (at most "
+                            + MAX_PROGRESS_LINES + ": the progress line is redrawn in place)");
                     NotebookChecks.forNotebook(notebook.getFileName().toString()).check(OUTPUTS, result);
                 }));
     }
