@@ -227,7 +227,7 @@ public final class TfliteModel {
             return "";
         }
         if (scales.length == 1) {
-            return String.format(Locale.ROOT, "%.6g", scales[0]);
+            return String.format(Locale.ROOT, "%.4g", scales[0]);
         }
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
