@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
 /**
  * Runs the Vela compiler (the {@code ethos-u-vela} package in the project's Python environment)
  * on a .tflite file and reads its summary. Vela writes the NPU-ready model
- * ({@code <name>_vela.tflite}) and a summary CSV into the output folder; the operator counts come
- * from its printed summary.
+ * ({@code <name>_vela.tflite}), a summary CSV and a per-layer CSV ({@code --verbose-performance})
+ * into the output folder; the operator counts come from its printed summary.
  */
 public final class Vela {
     private static final Pattern OPERATORS = Pattern.compile("^(CPU|NPU) operators = (\\d+)", Pattern.MULTILINE);
@@ -75,6 +75,8 @@ public final class Vela {
                     "--config", "Arm/vela.ini",
                     "--system-config", target.systemConfig(),
                     "--memory-mode", target.memoryMode(),
+                    "--optimise", target.optimise().name(),
+                    "--verbose-performance",
                     "--output-dir", outputDir.toAbsolutePath().toString())
                     .redirectErrorStream(true)
                     .start();
@@ -89,7 +91,8 @@ public final class Vela {
                         + " (exit " + process.exitValue() + "):\n" + lastLines(output, 15));
             }
             Path summary = outputDir.resolve(network + "_summary_" + target.systemConfig() + ".csv");
-            return report(network, target, output, readCsv(summary), outputDir.resolve(network + "_vela.tflite"));
+            return report(network, target, output, readCsv(summary), outputDir.resolve(network + "_vela.tflite"),
+                    VelaLayer.read(outputDir.resolve(network + "_per-layer.csv")));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot run Vela on " + tflite + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -99,7 +102,7 @@ public final class Vela {
     }
 
     private static VelaReport report(String network, VelaTarget target, String printed, Map<String, String> csv,
-                                     Path compiled) {
+                                     Path compiled, List<VelaLayer> layers) {
         Map<String, Integer> operators = new HashMap<>();
         Matcher m = OPERATORS.matcher(printed);
         while (m.find()) {
@@ -125,7 +128,9 @@ public final class Vela {
                 (long) number(csv, "cycles_total"),
                 (long) number(csv, "cycles_npu"),
                 1000 * number(csv, "inference_time"),
-                compiled);
+                (long) number(csv, "nn_macs"),
+                compiled,
+                layers);
     }
 
     /** Vela's summary CSV: one header row, one data row. */

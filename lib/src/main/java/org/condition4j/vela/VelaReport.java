@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * Vela's summary of one compilation: how many operators run on the NPU and how many stay on the
  * CPU (and which: operator type and output tensor), the memory used (KiB), the size of the weights before and after Vela's NPU encoding
- * (bytes), and the estimated cycles and inference time.
+ * (bytes), the estimated cycles and inference time, the network's MACs, and Vela's per-layer rows.
  */
 public record VelaReport(
         String network,
@@ -30,7 +30,24 @@ public record VelaReport(
         long totalCycles,
         long npuCycles,
         double inferenceMillis,
-        Path compiledModel) {
+        long macs,
+        Path compiledModel,
+        List<VelaLayer> layers) {
+
+    public VelaReport {
+        cpuOperations = List.copyOf(cpuOperations);
+        layers = List.copyOf(layers);
+    }
+
+    /** Multiply-accumulates per cycle over the whole inference: how busy the MAC array is kept. */
+    public double macsPerCycle() {
+        return totalCycles == 0 ? 0 : (double) macs / totalCycles;
+    }
+
+    /** The share of the accelerator's peak MAC rate the whole inference reaches, in percent. */
+    public double macUtilisationPercent() {
+        return 100 * macsPerCycle() / target.macsPerCycle();
+    }
 
     /** The share of operators on the NPU, in percent. */
     public double npuOperatorPercent() {
