@@ -1,6 +1,7 @@
 package org.condition4j.tflite;
 
 import org.condition4j.data.ProjectDirs;
+import org.condition4j.io.Subprocess;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.io.ByteArrayOutputStream;
@@ -9,11 +10,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -32,7 +32,7 @@ import tech.tablesaw.api.Table;
  * with XNNPACK; the built-in kernels' softmax differs by up to nine steps on a few images.
  */
 public final class LiteRtCrossCheck {
-    private static final long TIMEOUT_SECONDS = 300;
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
     /**
      * The outcome on {@code images} examples: how many gave byte-identical outputs, and the largest
@@ -80,7 +80,11 @@ public final class LiteRtCrossCheck {
     }
 
     public static Result compare(Path model, DataSet examples, Kernels kernels) {
-        Path python = ProjectDirs.root().resolve("env/bin/python");
+        return compare(model, examples, kernels, ProjectDirs.root().resolve("env/bin/python"), TIMEOUT);
+    }
+
+    /** As {@link #compare(Path, DataSet, Kernels)} with the given Python and time-out. */
+    static Result compare(Path model, DataSet examples, Kernels kernels, Path python, Duration timeout) {
         if (!Files.isExecutable(python)) {
             throw new IllegalStateException("LiteRT needs the Python environment " + python.getParent().getParent()
                     + "; run ./setup.sh");
@@ -111,21 +115,17 @@ public final class LiteRtCrossCheck {
             Path inputFile = dir.resolve("inputs.bin");
             Path outputFile = dir.resolve("outputs.bin");
             Files.write(inputFile, inputs.toByteArray());
-            Process process = new ProcessBuilder(python.toString(), script.toString(), model.toAbsolutePath().toString(),
-                    inputFile.toString(), outputFile.toString(), kernels.name().toLowerCase(java.util.Locale.ROOT))
-                    .redirectErrorStream(true).start();
-            String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                process.destroyForcibly();
+            Subprocess.Result run = Subprocess.run(List.of(python.toString(), script.toString(),
+                    model.toAbsolutePath().toString(), inputFile.toString(), outputFile.toString(),
+                    kernels.name().toLowerCase(java.util.Locale.ROOT)), timeout, "LiteRT on " + model.getFileName());
+            String printed = run.output().trim();
+            if (run.exitCode() != 0) {
                 throw new IllegalStateException("LiteRT could not run " + model.getFileName() + ":\n" + printed);
             }
             byte[] litert = Files.readAllBytes(outputFile);
             return compareOutputs(model, javaOutputs.toByteArray(), litert, outputBytes, int8Output, printed);
         } catch (IOException e) {
             throw new UncheckedIOException("LiteRT cross-check of " + model + " failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         } finally {
             deleteQuietly(dir);
         }

@@ -1,20 +1,20 @@
 package org.condition4j.vela;
 
 import org.condition4j.data.ProjectDirs;
+import org.condition4j.io.Subprocess;
 import org.condition4j.report.Metrics;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,12 +29,15 @@ public final class Vela {
     /** Vela names each operator it leaves on the CPU in a warning like this. */
     private static final Pattern CPU_OPERATOR = Pattern.compile(
             "^Warning \\(supported operators\\) operator: (\\w+), ofm: '([^']*)'", Pattern.MULTILINE);
-    private static final long TIMEOUT_SECONDS = 300;
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
     private final Path executable;
+    private final Duration timeout;
 
-    private Vela(Path executable) {
+    /** Vela as {@code executable}, given at most {@code timeout} per compilation. */
+    Vela(Path executable, Duration timeout) {
         this.executable = executable;
+        this.timeout = timeout;
     }
 
     /** Vela from {@code env/}, as {@code setup.sh} installs it. */
@@ -43,7 +46,7 @@ public final class Vela {
         if (!Files.isExecutable(vela)) {
             throw new IllegalStateException("The Vela compiler is not installed at " + vela + "; run ./setup.sh");
         }
-        return new Vela(vela);
+        return new Vela(vela, TIMEOUT);
     }
 
     /**
@@ -70,55 +73,60 @@ public final class Vela {
         String network = baseName(tflite);
         try {
             Files.createDirectories(outputDir);
-            Process process = new ProcessBuilder(executable.toString(), tflite.toAbsolutePath().toString(),
-                    "--accelerator-config", target.accelerator(),
-                    "--config", "Arm/vela.ini",
-                    "--system-config", target.systemConfig(),
-                    "--memory-mode", target.memoryMode(),
-                    "--optimise", target.optimise().name(),
-                    "--verbose-performance",
-                    "--output-dir", outputDir.toAbsolutePath().toString())
-                    .redirectErrorStream(true)
-                    .start();
-            byte[] printed = process.getInputStream().readAllBytes();
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("Vela did not finish within " + TIMEOUT_SECONDS + " s on " + tflite);
-            }
-            String output = new String(printed, StandardCharsets.UTF_8);
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException("Vela failed on " + tflite.getFileName() + " for " + target
-                        + " (exit " + process.exitValue() + "):\n" + lastLines(output, 15));
-            }
-            Path summary = outputDir.resolve(network + "_summary_" + target.systemConfig() + ".csv");
-            return report(network, target, output, readCsv(summary), outputDir.resolve(network + "_vela.tflite"),
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create Vela's output folder " + outputDir + ": " + e.getMessage(), e);
+        }
+        Subprocess.Result run = Subprocess.run(List.of(executable.toString(), tflite.toAbsolutePath().toString(),
+                "--accelerator-config", target.accelerator(),
+                "--config", "Arm/vela.ini",
+                "--system-config", target.systemConfig(),
+                "--memory-mode", target.memoryMode(),
+                "--optimise", target.optimise().name(),
+                "--verbose-performance",
+                "--output-dir", outputDir.toAbsolutePath().toString()), timeout, "Vela on " + tflite);
+        String output = run.output();
+        if (run.exitCode() != 0) {
+            throw new IllegalStateException("Vela failed on " + tflite.getFileName() + " for " + target
+                    + " (exit " + run.exitCode() + "):\n" + Subprocess.lastLines(output, 15));
+        }
+        Path summary = outputDir.resolve(network + "_summary_" + target.systemConfig() + ".csv");
+        try {
+            Map<String, Integer> operators = operatorCounts(output);
+            return report(network, target, operators, output, readCsv(summary),
+                    outputDir.resolve(network + "_vela.tflite"),
                     VelaLayer.read(outputDir.resolve(network + "_per-layer.csv")));
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot run Vela on " + tflite + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while Vela was compiling " + tflite, e);
+            throw new UncheckedIOException("Cannot read Vela's summary " + summary + ": " + e.getMessage(), e);
         }
     }
 
-    private static VelaReport report(String network, VelaTarget target, String printed, Map<String, String> csv,
-                                     Path compiled, List<VelaLayer> layers) {
+    /** The CPU and NPU operator counts of Vela's printed summary; an error unless both are there. */
+    private static Map<String, Integer> operatorCounts(String printed) {
         Map<String, Integer> operators = new HashMap<>();
         Matcher m = OPERATORS.matcher(printed);
         while (m.find()) {
             operators.put(m.group(1), Integer.parseInt(m.group(2)));
         }
+        if (!operators.containsKey("NPU") || !operators.containsKey("CPU")) {
+            // without both counts the NPU share cannot be told; reading a missing count as 0 would
+            // claim everything runs on the NPU
+            throw new IllegalStateException("Vela's summary lacks the " + (operators.containsKey("NPU") ? "CPU" : "NPU")
+                    + " operator count (a different Vela version?); its output ends:\n"
+                    + Subprocess.lastLines(printed, 30));
+        }
+        return operators;
+    }
+
+    private static VelaReport report(String network, VelaTarget target, Map<String, Integer> operators,
+                                     String printed, Map<String, String> csv, Path compiled, List<VelaLayer> layers) {
         List<String> cpuOperations = new ArrayList<>();
         Matcher cpu = CPU_OPERATOR.matcher(printed);
         while (cpu.find()) {
             cpuOperations.add(cpu.group(1) + " → " + cpu.group(2));
         }
-        if (!operators.containsKey("NPU")) {
-            throw new IllegalStateException("Vela's summary has no operator counts:\n" + lastLines(printed, 30));
-        }
         return new VelaReport(network, target,
                 operators.get("NPU"),
-                operators.getOrDefault("CPU", 0),
+                operators.get("CPU"),
                 cpuOperations,
                 number(csv, "sram_memory_used"),
                 number(csv, "off_chip_flash_memory_used"),
@@ -171,8 +179,4 @@ public final class Vela {
         return name.endsWith(".tflite") ? name.substring(0, name.length() - ".tflite".length()) : name;
     }
 
-    private static String lastLines(String text, int count) {
-        List<String> lines = text.lines().toList();
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
-    }
 }

@@ -37,6 +37,16 @@ class LiteRtCrossCheckTest {
     }
 
     @Test
+    void aHangingLiteRtIsStoppedAtTheTimeOut(@TempDir Path dir) throws Exception {
+        Path model = TfliteExport.float32(InferenceGraph.of(TestNetworks.everyLayer())).writeTo(dir.resolve("f.tflite"));
+        Path python = org.condition4j.io.SubprocessTest.hangingProgram(dir);
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> LiteRtCrossCheck.compare(model, TestNetworks.mnist().testSample(2), LiteRtCrossCheck.Kernels.XNNPACK,
+                        python, java.time.Duration.ofSeconds(2)));
+        assertTrue(e.getMessage().startsWith("LiteRT on f.tflite did not finish within 2 s"), e.getMessage());
+    }
+
+    @Test
     void floatModelsAgreeToRounding(@TempDir Path dir) {
         Path file = TfliteExport.float32(InferenceGraph.of(TestNetworks.seedCnn())).writeTo(dir.resolve("f.tflite"));
         LiteRtCrossCheck.Result result = LiteRtCrossCheck.compare(file, TestNetworks.mnist().testSample(100));
