@@ -72,22 +72,30 @@ public final class TfliteInterpreter implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("No .tflite model at " + file.toAbsolutePath());
         }
+        byte[] bytes;
         try {
-            return of(Files.readAllBytes(file), threads);
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
+        return of(bytes, threads, file.toAbsolutePath().toString());
     }
 
     /** Loads a model from its bytes (e.g. {@link TfliteExport#toBytes()}). */
     public static TfliteInterpreter of(byte[] modelBytes, int threads) {
+        return of(modelBytes, threads, "The model bytes");
+    }
+
+    private static TfliteInterpreter of(byte[] modelBytes, int threads, String source) {
+        // the native interpreter trusts offsets and sizes: a damaged file could crash the JVM
+        TfliteVerifier.verify(modelBytes, source);
         loadNative();
         ByteBuffer buffer = ByteBuffer.allocateDirect(modelBytes.length).order(ByteOrder.nativeOrder());
         buffer.put(modelBytes).rewind();
         try {
             return new TfliteInterpreter(buffer, threads);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new IllegalArgumentException("The TFLite interpreter rejects the model: " + e.getMessage(), e);
+            throw new IllegalArgumentException("The TFLite interpreter rejects " + source + ": " + e.getMessage(), e);
         }
     }
 

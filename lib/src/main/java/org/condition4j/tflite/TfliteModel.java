@@ -54,22 +54,38 @@ public final class TfliteModel {
         this.sizeBytes = sizeBytes;
     }
 
+    /**
+     * Reads and verifies {@code file} (see {@link TfliteVerifier}).
+     *
+     * @throws IllegalArgumentException if the file is not a sound TFLite model; the message names
+     *                                  the file and what is wrong
+     */
     public static TfliteModel read(Path file) {
+        byte[] bytes;
         try {
-            return of(Files.readAllBytes(file));
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
+        return of(bytes, file.toAbsolutePath().toString());
     }
 
+    /** Verifies and reads a model's bytes (e.g. {@link TfliteExport#toBytes()}). */
     public static TfliteModel of(byte[] bytes) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (bytes.length < 8 || !Model.ModelBufferHasIdentifier(buffer)) {
-            throw new IllegalArgumentException("Not a TFLite model (no TFL3 identifier)");
+        return of(bytes, "The model bytes");
+    }
+
+    private static TfliteModel of(byte[] bytes, String source) {
+        TfliteVerifier.verify(bytes, source);
+        ModelT model;
+        try {
+            model = Model.getRootAsModel(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN)).unpack();
+        } catch (RuntimeException e) {
+            // only reachable through parts the verifier does not model (options of exotic operators)
+            throw new IllegalArgumentException(source + " is not a valid TFLite model (damaged?): " + e, e);
         }
-        ModelT model = Model.getRootAsModel(buffer).unpack();
         if (model.getSubgraphs().length != 1) {
-            throw new IllegalArgumentException("Expected one subgraph, found " + model.getSubgraphs().length);
+            throw new IllegalArgumentException(source + ": expected one subgraph, found " + model.getSubgraphs().length);
         }
         return new TfliteModel(model, bytes.length);
     }

@@ -2,6 +2,7 @@ package org.condition4j.vela;
 
 import org.condition4j.data.ProjectDirs;
 import org.condition4j.io.Subprocess;
+import org.condition4j.tflite.TfliteVerifier;
 import org.condition4j.report.Metrics;
 
 import java.io.BufferedReader;
@@ -72,9 +73,11 @@ public final class Vela {
         }
         String network = baseName(tflite);
         try {
+            TfliteVerifier.verify(Files.readAllBytes(tflite), tflite.toAbsolutePath().toString());
             Files.createDirectories(outputDir);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create Vela's output folder " + outputDir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot read " + tflite + " or create Vela's output folder " + outputDir
+                    + ": " + e.getMessage(), e);
         }
         Subprocess.Result run = Subprocess.run(List.of(executable.toString(), tflite.toAbsolutePath().toString(),
                 "--accelerator-config", target.accelerator(),

@@ -1,6 +1,9 @@
 package org.condition4j.vela;
 
+import org.condition4j.graph.InferenceGraph;
 import org.condition4j.io.SubprocessTest;
+import org.condition4j.model.SeedCnn;
+import org.condition4j.tflite.TfliteExport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,10 +20,15 @@ class VelaStandInTest {
     @TempDir
     Path dir;
 
+    /** A sound (untrained) model file: the wrapper verifies the file before it starts Vela. */
+    private Path model() {
+        return TfliteExport.float32(InferenceGraph.of(SeedCnn.create())).writeTo(dir.resolve("m.tflite"));
+    }
+
     @Test
     void aHangingVelaIsStoppedAtTheTimeOut() throws Exception {
         Vela vela = new Vela(SubprocessTest.hangingProgram(dir), Duration.ofSeconds(2));
-        Path model = Files.write(dir.resolve("m.tflite"), new byte[] {1});
+        Path model = model();
         long start = System.nanoTime();
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> vela.compile(model, VelaTarget.ETHOS_U55_128, dir.resolve("out")));
@@ -42,7 +50,7 @@ class VelaStandInTest {
                 echo "NPU operators = 7 (100.0%)"
                 """);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-        Path model = Files.write(dir.resolve("m.tflite"), new byte[] {1});
+        Path model = model();
         Vela vela = new Vela(script, Duration.ofSeconds(30));
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> vela.compile(model, VelaTarget.ETHOS_U55_128, dir.resolve("out")));
