@@ -57,9 +57,10 @@ final class ClusteringCheck {
             assertEquals("INT8", weights.type(), weights.name());
             assertTrue(weights.maxDistinctPerChannel() <= clusters,
                     weights.name() + " holds " + weights.maxDistinctPerChannel() + " int8 values in one output channel");
-            if (model.tensor(weights.name()).scales().length == 1) { // one scale for the whole tensor: at most K in all
-                assertTrue(weights.distinct() <= clusters, weights.name() + " holds " + weights.distinct() + " int8 values");
-            }
+            // 04 exports with one scale per tensor (DESIGN.md), so each layer's K centroids stay K int8
+            // values; per-channel scales would silently allow up to K per channel
+            assertEquals(1, model.tensor(weights.name()).scales().length, weights.name() + " is not per-tensor");
+            assertTrue(weights.distinct() <= clusters, weights.name() + " holds " + weights.distinct() + " int8 values");
         }
 
         int evalImages = Integer.parseInt(NotebookRunnerTest.SMALL_RUN.get("EVAL_LIMIT"));
