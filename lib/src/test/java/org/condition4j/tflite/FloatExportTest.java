@@ -68,6 +68,7 @@ class FloatExportTest {
             }
         }
         System.out.printf("%s: largest |TFLite - DL4J| over %d images: %.3g%n", file.getFileName(), IMAGES, worst);
-        assertTrue(worst <= 1e-4, "largest difference between the interpreter and DL4J: " + worst);
+        // float rounding only: measured 9.8e-7 (seed CNN) and 2.2e-8 (every-layer network) on 100 images
+        assertTrue(worst <= 2e-6, "largest difference between the interpreter and DL4J: " + worst);
     }
 }
