@@ -68,6 +68,25 @@ public final class Charts {
         return image(chart);
     }
 
+    /**
+     * Named curves, each with its own x values ({@code series} value: {x[], y[]}), optionally on
+     * a logarithmic x axis; {@code scatter} names series drawn as points only.
+     */
+    public static BufferedImage curves(String title, String xLabel, String yLabel, Map<String, double[][]> series,
+                                       boolean logX, java.util.Set<String> scatter) {
+        XYChart chart = xy(title, xLabel, yLabel);
+        chart.getStyler().setXAxisLogarithmic(logX);
+        chart.getStyler().setXAxisDecimalPattern("#,##0");
+        series.forEach((name, xy) -> {
+            var s = chart.addSeries(name, xy[0], xy[1]);
+            if (scatter.contains(name)) {
+                s.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+                s.setMarkerColor(java.awt.Color.RED);
+            }
+        });
+        return image(chart);
+    }
+
     /** Points (x, y) per named group, labelled, e.g. accuracy against size per model. */
     public static BufferedImage scatter(String title, String xLabel, String yLabel, Map<String, double[]> points) {
         XYChart chart = xy(title, xLabel, yLabel);

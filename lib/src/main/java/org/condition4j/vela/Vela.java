@@ -140,6 +140,8 @@ public final class Vela {
                 (long) number(csv, "cycles_npu"),
                 1000 * number(csv, "inference_time"),
                 (long) number(csv, "nn_macs"),
+                (long) Math.max(Math.max(number(csv, "cycles_sram_access"), number(csv, "cycles_dram_access")),
+                        Math.max(number(csv, "cycles_on_chip_flash_access"), number(csv, "cycles_off_chip_flash_access"))),
                 compiled,
                 layers);
     }

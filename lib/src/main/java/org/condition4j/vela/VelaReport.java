@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * Vela's summary of one compilation: how many operators run on the NPU and how many stay on the
  * CPU (and which: operator type and output tensor), the memory used (KiB), the size of the weights before and after Vela's NPU encoding
- * (bytes), the estimated cycles and inference time, the network's MACs, and Vela's per-layer rows.
+ * (bytes), the estimated cycles and inference time, the network's MACs, the access cycles of the
+ * busiest memory, and Vela's per-layer rows.
  */
 public record VelaReport(
         String network,
@@ -31,6 +32,7 @@ public record VelaReport(
         long npuCycles,
         double inferenceMillis,
         long macs,
+        long memoryAccessCycles,
         Path compiledModel,
         List<VelaLayer> layers) {
 
@@ -42,6 +44,14 @@ public record VelaReport(
     /** Multiply-accumulates per cycle over the whole inference: how busy the MAC array is kept. */
     public double macsPerCycle() {
         return totalCycles == 0 ? 0 : (double) macs / totalCycles;
+    }
+
+    /**
+     * True when the busiest memory (SRAM, DRAM or flash) needs more cycles than the NPU's
+     * computation: more MACs per cycle would not make this model faster, faster memory would.
+     */
+    public boolean memoryBound() {
+        return memoryAccessCycles > npuCycles;
     }
 
     /** The share of the accelerator's peak MAC rate the whole inference reaches, in percent. */
@@ -70,6 +80,12 @@ public record VelaReport(
         m.put(prefix + "encoded_weights_bytes", encodedWeightBytes);
         m.put(prefix + "cycles", totalCycles);
         m.put(prefix + "inference_ms", inferenceMillis);
+        m.put(prefix + "system_config", target.systemConfig());
+        m.put(prefix + "memory_mode", target.memoryMode());
+        m.put(prefix + "optimise", target.optimise().name());
+        m.put(prefix + "macs", macs);
+        m.put(prefix + "mac_utilisation_pct", macUtilisationPercent());
+        m.put(prefix + "memory_bound", memoryBound());
         return m;
     }
 

@@ -1,0 +1,220 @@
+package org.condition4j.report;
+
+import org.condition4j.npu.Advice;
+import org.condition4j.npu.LayerCheck;
+import org.condition4j.npu.TargetCheck;
+import org.condition4j.npu.Violation;
+import org.condition4j.vela.OperatorCost;
+import org.condition4j.vela.VelaReport;
+import org.condition4j.vela.VelaTarget;
+import tech.tablesaw.api.BooleanColumn;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Tables and charts of the Ethos-U views: the target check, Vela's cost per operator, and the
+ * sweep over accelerator configurations.
+ */
+public final class NpuReport {
+    /** The system configuration a chart uses for each NPU generation (the presets' systems). */
+    private static final Map<String, String> REFERENCE_SYSTEMS = Map.of(
+            "ethos-u55", VelaTarget.ETHOS_U55_128.systemConfig(),
+            "ethos-u65", VelaTarget.ETHOS_U65_256.systemConfig(),
+            "ethos-u85", VelaTarget.ETHOS_U85_256.systemConfig());
+
+    private NpuReport() {}
+
+    /** One row per op: where it runs on the check's NPU family and, for the CPU, the rule and the fix. */
+    public static Table targetCheck(TargetCheck check) {
+        Table t = Table.create("Target check: " + check.family(),
+                StringColumn.create("tensor"), StringColumn.create("operator"), StringColumn.create("details"),
+                StringColumn.create("runs on"), StringColumn.create("rule broken"), StringColumn.create("what to change"),
+                LongColumn.create("MACs"), LongColumn.create("weight bytes"), IntColumn.create("channels"));
+        for (LayerCheck l : check.layers()) {
+            t.stringColumn(0).append(l.tensor());
+            t.stringColumn(1).append(l.operator());
+            t.stringColumn(2).append(l.description());
+            t.stringColumn(3).append(l.placement().name());
+            t.stringColumn(4).append(l.violations().stream().map(v -> v.rule() + " (" + v.found() + ")")
+                    .collect(Collectors.joining("; ")));
+            t.stringColumn(5).append(l.violations().stream().map(Violation::fix).collect(Collectors.joining("; ")));
+            t.longColumn(6).append(l.macs());
+            t.longColumn(7).append(l.weightBytes());
+            t.intColumn(8).append(l.outputChannels());
+        }
+        return t;
+    }
+
+    /** The check's advice, one row per hint. */
+    public static Table advice(TargetCheck check) {
+        Table t = Table.create("Advice for " + check.family(), StringColumn.create("tensor"),
+                StringColumn.create("about"), StringColumn.create("advice"));
+        for (Advice a : check.advice()) {
+            t.stringColumn(0).append(a.tensor());
+            t.stringColumn(1).append(a.kind().name().toLowerCase(java.util.Locale.ROOT));
+            t.stringColumn(2).append(a.message());
+        }
+        return t;
+    }
+
+    /**
+     * Vela's cost per operator of two models with the same operators (e.g. the plain int8 model
+     * and a conditioned one) side by side: cycles, share of the network, MACs, MAC utilisation, SRAM.
+     */
+    public static Table operatorCosts(String nameA, List<OperatorCost> a, String nameB, List<OperatorCost> b) {
+        if (a.size() != b.size()) {
+            throw new IllegalArgumentException(nameA + " has " + a.size() + " operators and " + nameB + " " + b.size()
+                    + "; side by side needs the same network");
+        }
+        Table t = Table.create("Cost per operator: " + nameA + " | " + nameB,
+                StringColumn.create("operator"), StringColumn.create("tensor"));
+        for (String name : List.of(nameA, nameB)) {
+            t.addColumns(LongColumn.create(name + " cycles"), DoubleColumn.create(name + " share %"),
+                    LongColumn.create(name + " MACs"), DoubleColumn.create(name + " MAC util %"),
+                    LongColumn.create(name + " SRAM bytes"));
+        }
+        for (int i = 0; i < a.size(); i++) {
+            t.stringColumn(0).append(a.get(i).operator());
+            t.stringColumn(1).append(a.get(i).tensor());
+            int col = 2;
+            for (OperatorCost c : List.of(a.get(i), b.get(i))) {
+                t.longColumn(col++).append(c.cycles());
+                t.doubleColumn(col++).append(100 * c.share());
+                t.longColumn(col++).append(c.macs());
+                t.doubleColumn(col++).append(100 * c.macUtilisation());
+                t.longColumn(col++).append(c.sramBytes());
+            }
+        }
+        return t;
+    }
+
+    /** Cycles per operator of several models, one bar colour per model (operators that cost nothing left out). */
+    public static BufferedImage operatorCycles(String title, Map<String, List<OperatorCost>> models) {
+        List<OperatorCost> first = models.values().iterator().next();
+        List<Integer> shown = new ArrayList<>();
+        for (int i = 0; i < first.size(); i++) {
+            int index = i;
+            if (models.values().stream().anyMatch(m -> m.get(index).cycles() > 0)) {
+                shown.add(i);
+            }
+        }
+        List<String> categories = shown.stream().map(i -> first.get(i).tensor()).toList();
+        Map<String, List<Long>> series = new LinkedHashMap<>();
+        models.forEach((name, costs) -> series.put(name, shown.stream().map(i -> costs.get(i).cycles()).toList()));
+        return Charts.bars(title, "cycles", categories, series);
+    }
+
+    /** One row per model and target of a sweep. */
+    public static Table sweep(List<VelaReport> reports) {
+        Table t = Table.create("Every accelerator configuration",
+                StringColumn.create("model"), StringColumn.create("accelerator"), IntColumn.create("MACs/cycle"),
+                StringColumn.create("system"), StringColumn.create("memory mode"), StringColumn.create("strategy"),
+                DoubleColumn.create("NPU ops %"), DoubleColumn.create("SRAM KiB"), DoubleColumn.create("flash/DRAM KiB"),
+                LongColumn.create("cycles"), DoubleColumn.create("inference ms"),
+                DoubleColumn.create("MACs per cycle reached"), DoubleColumn.create("MAC util %"),
+                BooleanColumn.create("memory bound"));
+        for (VelaReport r : reports) {
+            VelaTarget target = r.target();
+            t.stringColumn(0).append(r.network());
+            t.stringColumn(1).append(target.accelerator());
+            t.intColumn(2).append(target.macsPerCycle());
+            t.stringColumn(3).append(target.systemConfig());
+            t.stringColumn(4).append(target.memoryMode());
+            t.stringColumn(5).append(target.optimise().name());
+            t.doubleColumn(6).append(r.npuOperatorPercent());
+            t.doubleColumn(7).append(r.sramKiB());
+            t.doubleColumn(8).append(r.offChipFlashKiB() + r.dramKiB());
+            t.longColumn(9).append(r.totalCycles());
+            t.doubleColumn(10).append(r.inferenceMillis());
+            t.doubleColumn(11).append(r.macsPerCycle());
+            t.doubleColumn(12).append(r.macUtilisationPercent());
+            t.booleanColumn(13).append(r.memoryBound());
+        }
+        return t;
+    }
+
+    /** Writes {@link #sweep} as CSV to {@code csv} (atomically) and returns the path. */
+    public static java.nio.file.Path writeSweep(List<VelaReport> reports, java.nio.file.Path csv) {
+        org.condition4j.io.AtomicFiles.write(csv, file -> sweep(reports).write().csv(file.toFile()));
+        return csv;
+    }
+
+    /**
+     * Two charts side by side, each over the accelerators' MACs per cycle (Performance strategy,
+     * each generation on its reference system): inference time per model, and the MACs per cycle
+     * the model reaches against the peak (the diagonal). Memory-bound points are marked: there more
+     * MACs do not buy speed, the curve flattens and leaves the diagonal.
+     */
+    public static BufferedImage inferenceTimeVersusMacs(List<VelaReport> reports) {
+        Map<String, List<VelaReport>> byModel = new LinkedHashMap<>();
+        for (VelaReport r : reports) {
+            if (r.target().optimise() == VelaTarget.Optimise.Performance && isReference(r, reports)) {
+                byModel.computeIfAbsent(r.network(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        Map<String, double[][]> time = new LinkedHashMap<>();
+        Map<String, double[][]> reached = new LinkedHashMap<>();
+        List<double[]> boundTime = new ArrayList<>();
+        List<double[]> boundReached = new ArrayList<>();
+        double maxPeak = 1;
+        for (Map.Entry<String, List<VelaReport>> e : byModel.entrySet()) {
+            List<VelaReport> rs = e.getValue().stream()
+                    .sorted(java.util.Comparator.comparingInt((VelaReport r) -> r.target().macsPerCycle())).toList();
+            double[] x = rs.stream().mapToDouble(r -> r.target().macsPerCycle()).toArray();
+            time.put(e.getKey(), new double[][] {x, rs.stream().mapToDouble(r -> 1000 * r.inferenceMillis()).toArray()});
+            reached.put(e.getKey(), new double[][] {x, rs.stream().mapToDouble(VelaReport::macsPerCycle).toArray()});
+            for (VelaReport r : rs) {
+                maxPeak = Math.max(maxPeak, r.target().macsPerCycle());
+                if (r.memoryBound()) {
+                    boundTime.add(new double[] {r.target().macsPerCycle(), 1000 * r.inferenceMillis()});
+                    boundReached.add(new double[] {r.target().macsPerCycle(), r.macsPerCycle()});
+                }
+            }
+        }
+        if (time.isEmpty()) {
+            throw new IllegalArgumentException("No Performance-strategy reports to chart");
+        }
+        reached.put("peak (compute bound)", new double[][] {{Math.min(32, maxPeak), maxPeak}, {Math.min(32, maxPeak), maxPeak}});
+        String marker = "memory bound";
+        if (!boundTime.isEmpty()) {
+            time.put(marker, columns(boundTime));
+            reached.put(marker, columns(boundReached));
+        }
+        return Charts.sideBySide(
+                Charts.curves("Inference time (Vela estimate)", "accelerator MACs per cycle", "µs", time, true, Set.of(marker)),
+                Charts.curves("MACs per cycle reached", "accelerator MACs per cycle", "MACs per cycle", reached, true,
+                        Set.of(marker)));
+    }
+
+    /** Whether {@code r} runs on its generation's reference system, or no report of the sweep does. */
+    private static boolean isReference(VelaReport r, List<VelaReport> all) {
+        String family = r.target().accelerator().substring(0, r.target().accelerator().lastIndexOf('-'));
+        String reference = REFERENCE_SYSTEMS.get(family);
+        if (r.target().systemConfig().equals(reference)) {
+            return true;
+        }
+        boolean referenceSwept = all.stream().anyMatch(o -> o.target().accelerator().equals(r.target().accelerator())
+                && o.target().systemConfig().equals(reference) && o.target().optimise() == VelaTarget.Optimise.Performance);
+        boolean firstOfItsAccelerator = all.stream().filter(o -> o.network().equals(r.network())
+                        && o.target().accelerator().equals(r.target().accelerator())
+                        && o.target().optimise() == VelaTarget.Optimise.Performance)
+                .findFirst().map(o -> o == r).orElse(false);
+        return !referenceSwept && firstOfItsAccelerator;
+    }
+
+    private static double[][] columns(List<double[]> points) {
+        return new double[][] {points.stream().mapToDouble(p -> p[0]).toArray(),
+                points.stream().mapToDouble(p -> p[1]).toArray()};
+    }
+}

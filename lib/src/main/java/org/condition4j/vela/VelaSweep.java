@@ -1,0 +1,73 @@
+package org.condition4j.vela;
+
+import org.condition4j.report.Metrics;
+import org.condition4j.tflite.TfliteModel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Every int8 model of a folder compiled for many targets ({@link VelaConfigurations}), each
+ * target's outputs (the {@code _vela.tflite} and Vela's CSVs) in
+ * {@code <folder>/vela/<accelerator>_<system>_<memory mode>_<strategy>/}.
+ */
+public final class VelaSweep {
+    private VelaSweep() {}
+
+    /** One report per int8 model and target, models in name order, then targets in the order given. */
+    public static List<VelaReport> run(Path modelsDir, List<VelaTarget> targets) {
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("No Vela targets to compile for");
+        }
+        List<Path> models = int8Models(modelsDir);
+        if (models.isEmpty()) {
+            throw new IllegalStateException("No int8 .tflite models in " + modelsDir + "; run the notebooks 01-04 first");
+        }
+        Vela vela = Vela.fromProjectEnvironment();
+        List<VelaReport> reports = new ArrayList<>();
+        for (Path model : models) {
+            for (VelaTarget target : targets) {
+                reports.add(vela.compile(model, target, modelsDir.resolve("vela").resolve(target.folderName())));
+            }
+        }
+        return List.copyOf(reports);
+    }
+
+    /**
+     * Records, for every report of {@code reports} whose target is one of {@code deploymentTargets},
+     * Vela's figures and the path of the NPU-ready {@code _vela.tflite} (key
+     * {@code vela.<accelerator>.compiled_model}, relative to {@code modelsDir}) in the model's
+     * metrics JSON: the deployment artefact per target, beside the model. Returns the reports recorded.
+     */
+    public static List<VelaReport> recordDeployments(Path modelsDir, List<VelaReport> reports,
+                                                     List<VelaTarget> deploymentTargets) {
+        List<VelaReport> recorded = new ArrayList<>();
+        for (VelaReport r : reports) {
+            if (deploymentTargets.contains(r.target())) {
+                Path model = modelsDir.resolve(r.network() + ".tflite");
+                Metrics.readOrCreateFor(model).putAll(r.metrics())
+                        .put("vela." + r.target().accelerator() + ".compiled_model",
+                                modelsDir.toAbsolutePath().relativize(r.compiledModel().toAbsolutePath()).toString())
+                        .writeFor(model);
+                recorded.add(r);
+            }
+        }
+        return List.copyOf(recorded);
+    }
+
+    /** The .tflite files in {@code dir} with an int8 input (what the NPU runs), by name. */
+    public static List<Path> int8Models(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".tflite"))
+                    .filter(f -> TfliteModel.read(f).input().type().equals("INT8"))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

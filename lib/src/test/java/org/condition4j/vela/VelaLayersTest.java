@@ -1,0 +1,102 @@
+package org.condition4j.vela;
+
+import org.condition4j.data.ProjectDirs;
+import org.condition4j.graph.InferenceGraph;
+import org.condition4j.graph.TestNetworks;
+import org.condition4j.quantize.PostTrainingQuantization;
+import org.condition4j.report.Metrics;
+import org.condition4j.tflite.TfliteExport;
+import org.condition4j.tflite.TfliteModel;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Vela's per-layer table, the cost per operator built from it, the configurations swept, deployment records. */
+class VelaLayersTest {
+    @TempDir
+    static Path dir;
+    static Path seed;
+
+    @BeforeAll
+    static void export() {
+        seed = TfliteExport.int8(PostTrainingQuantization.calibrate(InferenceGraph.of(TestNetworks.seedCnn()),
+                TestNetworks.mnist().trainSample(100))).writeTo(dir.resolve("seed.tflite"));
+    }
+
+    @Test
+    void costPerOperatorAddsUpToVelasNetworkTotal() {
+        for (VelaTarget target : List.of(VelaTarget.ETHOS_U55_128, VelaTarget.ETHOS_U85_256)) {
+            VelaReport report = Vela.fromProjectEnvironment().compile(seed, target, dir.resolve(target.folderName()));
+            TfliteModel model = TfliteModel.read(seed);
+            List<OperatorCost> costs = OperatorCost.of(report, model);
+            assertEquals(model.operators().size(), costs.size());
+            long cycles = costs.stream().mapToLong(OperatorCost::cycles).sum();
+            assertEquals(report.totalCycles(), cycles, 0.01 * report.totalCycles(), target + ": cycles per operator");
+            assertEquals(1.0, costs.stream().mapToDouble(OperatorCost::share).sum(), 0.01);
+            assertEquals(report.macs(), costs.stream().mapToLong(OperatorCost::macs).sum(), target + ": MACs");
+            for (OperatorCost c : costs) {
+                if (!c.operator().equals("RESHAPE")) {
+                    assertTrue(c.cycles() > 0 && c.placement().equals("NPU"), c.toString());
+                }
+                assertTrue(c.macUtilisation() >= 0 && c.macUtilisation() <= 1, c.toString());
+            }
+            // conv2 (28x28x32 outputs, 3x3x32 each) does 7.2 M of the seed CNN's 9.3 M MACs: the most cycles
+            OperatorCost heaviest = costs.stream().max(java.util.Comparator.comparingLong(OperatorCost::cycles)).orElseThrow();
+            assertEquals("conv2", heaviest.tensor(), costs.toString());
+        }
+    }
+
+    @Test
+    void sweptConfigurationsAreVelasOwn() throws Exception {
+        List<VelaTarget> all = VelaConfigurations.all();
+        assertEquals(82, all.size());
+        assertEquals(11, all.stream().map(VelaTarget::accelerator).distinct().count());
+        assertEquals(VelaConfigurations.ACCELERATORS, List.copyOf(all.stream().map(VelaTarget::accelerator)
+                .collect(Collectors.toCollection(java.util.LinkedHashSet::new))));
+        // every system configuration and memory mode named is one Vela's bundled vela.ini defines
+        Process p = new ProcessBuilder(ProjectDirs.root().resolve("env/bin/vela").toString(), "--list-configs",
+                "Arm/vela.ini").redirectErrorStream(true).start();
+        String listed = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        for (VelaTarget t : all) {
+            assertTrue(listed.contains("System_Config." + t.systemConfig() + "\n"), t.systemConfig());
+            assertTrue(listed.contains("Memory_Mode." + t.memoryMode() + "\n"), t.memoryMode());
+            assertTrue(t.systemConfig().toLowerCase().startsWith(t.accelerator().substring(0, 9).replace('-', '_')),
+                    t + ": system of another NPU generation");
+        }
+        assertTrue(all.containsAll(VelaConfigurations.DEPLOYMENT_TARGETS));
+        assertEquals(3, VelaConfigurations.select("small").size());
+        assertEquals(10, VelaConfigurations.select("ethos-u85-512").size());
+        assertThrows(IllegalArgumentException.class, () -> VelaConfigurations.select("ethos-u99-1"));
+    }
+
+    @Test
+    void deploymentIsRecordedBesideTheModel() throws IOException {
+        Path models = Files.createDirectories(dir.resolve("models"));
+        Path model = Files.copy(seed, models.resolve("seed_model.tflite"));
+        List<VelaReport> reports = VelaSweep.run(models, List.of(VelaTarget.ETHOS_U85_256,
+                VelaTarget.ETHOS_U85_256.optimisedFor(VelaTarget.Optimise.Size)));
+        assertEquals(2, reports.size());
+        List<VelaReport> recorded = VelaSweep.recordDeployments(models, reports, VelaConfigurations.DEPLOYMENT_TARGETS);
+        assertEquals(List.of(reports.get(0)), recorded);
+        Metrics metrics = Metrics.read(Metrics.fileFor(model));
+        Object compiled = metrics.values().get("vela.ethos-u85-256.compiled_model");
+        assertTrue(Files.isRegularFile(models.resolve(compiled.toString())), "no " + compiled);
+        assertTrue(compiled.toString().startsWith("vela/ethos-u85-256_Ethos_U85_SYS_DRAM_Mid_Dedicated_Sram_Performance/"));
+        assertEquals(reports.get(0).inferenceMillis(), metrics.number("vela.ethos-u85-256.inference_ms").orElseThrow());
+        assertTrue(Files.isRegularFile(models.resolve("vela/ethos-u85-256_Ethos_U85_SYS_DRAM_Mid_Dedicated_Sram_Size/seed_model_vela.tflite")));
+        Set<String> strategies = reports.stream().map(r -> r.target().optimise().name()).collect(Collectors.toSet());
+        assertEquals(Set.of("Performance", "Size"), strategies);
+    }
+}
