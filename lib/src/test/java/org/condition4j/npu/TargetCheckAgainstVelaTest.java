@@ -26,6 +26,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,9 +52,11 @@ class TargetCheckAgainstVelaTest {
     static Path dir;
     static Map<String, InferenceGraph> graphs = new LinkedHashMap<>();
     static Map<String, Path> files = new LinkedHashMap<>();
+    /** Vela's report per network and target, compiled two at a time (each Vela run is a Python start-up). */
+    static Map<String, VelaReport> reports = new ConcurrentHashMap<>();
 
     @BeforeAll
-    static void export() {
+    static void exportAndCompile() throws Exception {
         Nd4j.getRandom().setSeed(11);
         for (Map.Entry<String, MultiLayerNetwork> e : AwkwardNetworks.all().entrySet()) {
             InferenceGraph graph = InferenceGraph.of(e.getValue());
@@ -60,6 +66,26 @@ class TargetCheckAgainstVelaTest {
             files.put(e.getKey(), TfliteExport.int8(PostTrainingQuantization.calibrate(graph, sample))
                     .writeTo(dir.resolve(e.getKey() + ".tflite")));
         }
+        Vela vela = Vela.fromProjectEnvironment();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (VelaTarget target : TARGETS) {
+                for (String name : files.keySet()) {
+                    runs.add(pool.submit(() -> reports.put(key(name, target),
+                            vela.compile(files.get(name), target, dir.resolve(target.accelerator())))));
+                }
+            }
+            for (Future<?> run : runs) {
+                run.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static String key(String network, VelaTarget target) {
+        return network + " on " + target.accelerator();
     }
 
     @TestFactory
@@ -74,7 +100,7 @@ class TargetCheckAgainstVelaTest {
     }
 
     private static void compare(String name, VelaTarget target) {
-        VelaReport vela = Vela.fromProjectEnvironment().compile(files.get(name), target, dir.resolve(target.accelerator()));
+        VelaReport vela = reports.get(key(name, target));
         TargetCheck check = TargetCheck.of(graphs.get(name), NpuFamily.ofAccelerator(target.accelerator()));
         Set<String> velaCpu = vela.layers().stream().filter(l -> !l.onNpu()).map(VelaLayer::tensor)
                 .collect(Collectors.toSet());

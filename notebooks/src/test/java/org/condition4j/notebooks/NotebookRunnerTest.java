@@ -33,7 +33,8 @@ class NotebookRunnerTest {
             "TRAIN_LIMIT", "10000",
             "TEST_LIMIT", "2000",
             "EVAL_LIMIT", "500",
-            "CALIBRATION_SAMPLES", "100");
+            "CALIBRATION_SAMPLES", "100",
+            "VELA_CONFIGURATIONS", "small");
 
     /** Far above a notebook's small run (under a minute here); a hung kernel fails after this. */
     static final long TIMEOUT_MINUTES = 10;
