@@ -27,11 +27,16 @@ import java.util.stream.Collectors;
  * sweep over accelerator configurations.
  */
 public final class NpuReport {
-    /** The system configuration a chart uses for each NPU generation (the presets' systems). */
-    private static final Map<String, String> REFERENCE_SYSTEMS = Map.of(
-            "ethos-u55", VelaTarget.ETHOS_U55_128.systemConfig(),
-            "ethos-u65", VelaTarget.ETHOS_U65_256.systemConfig(),
-            "ethos-u85", VelaTarget.ETHOS_U85_256.systemConfig());
+    /** The systems a chart draws, with their legend: per generation one with flash and one with DRAM (the deployment presets' where they have one). */
+    private static final Map<String, String> CHART_SYSTEMS = new LinkedHashMap<>();
+
+    static {
+        CHART_SYSTEMS.put("Ethos_U55_High_End_Embedded", "U55, flash");
+        CHART_SYSTEMS.put("Ethos_U65_Embedded", "U65, flash");
+        CHART_SYSTEMS.put("Ethos_U65_High_End", "U65, DRAM");
+        CHART_SYSTEMS.put("Ethos_U85_SYS_Flash_High", "U85, flash");
+        CHART_SYSTEMS.put("Ethos_U85_SYS_DRAM_Mid", "U85, DRAM");
+    }
 
     private NpuReport() {}
 
@@ -99,6 +104,15 @@ public final class NpuReport {
         return t;
     }
 
+    /** Cycles per operator of two models with the same operators, as in {@link #operatorCosts}, as bars. */
+    public static BufferedImage operatorCycles(String title, String nameA, List<OperatorCost> a, String nameB,
+                                               List<OperatorCost> b) {
+        Map<String, List<OperatorCost>> models = new LinkedHashMap<>();
+        models.put(nameA, a);
+        models.put(nameB, b);
+        return operatorCycles(title, models);
+    }
+
     /** Cycles per operator of several models, one bar colour per model (operators that cost nothing left out). */
     public static BufferedImage operatorCycles(String title, Map<String, List<OperatorCost>> models) {
         List<OperatorCost> first = models.values().iterator().next();
@@ -151,30 +165,40 @@ public final class NpuReport {
     }
 
     /**
-     * Two charts side by side, each over the accelerators' MACs per cycle (Performance strategy,
-     * each generation on its reference system): inference time per model, and the MACs per cycle
-     * the model reaches against the peak (the diagonal). Memory-bound points are marked: there more
-     * MACs do not buy speed, the curve flattens and leaves the diagonal.
+     * Two charts side by side for one model, over the accelerators' MACs per cycle (Performance
+     * strategy): the inference time, and the MACs per cycle the model reaches against the peak
+     * (the diagonal). One curve per NPU generation and kind of memory behind the SRAM (flash or
+     * DRAM); memory-bound points are marked: there
+     * more MACs do not buy speed and the curve flattens.
      */
-    public static BufferedImage inferenceTimeVersusMacs(List<VelaReport> reports) {
-        Map<String, List<VelaReport>> byModel = new LinkedHashMap<>();
-        for (VelaReport r : reports) {
-            if (r.target().optimise() == VelaTarget.Optimise.Performance && isReference(r, reports)) {
-                byModel.computeIfAbsent(r.network(), k -> new ArrayList<>()).add(r);
+    public static BufferedImage inferenceTimeVersusMacs(List<VelaReport> reports, String model) {
+        Map<String, List<VelaReport>> bySystem = new LinkedHashMap<>();
+        for (String system : CHART_SYSTEMS.keySet()) {
+            List<VelaReport> rs = reports.stream()
+                    .filter(r -> r.network().equals(model) && r.target().optimise() == VelaTarget.Optimise.Performance
+                            && r.target().systemConfig().equals(system))
+                    .sorted(java.util.Comparator.comparingInt((VelaReport r) -> r.target().macsPerCycle())).toList();
+            if (!rs.isEmpty()) {
+                bySystem.put(CHART_SYSTEMS.get(system), rs);
             }
+        }
+        if (bySystem.isEmpty()) {
+            throw new IllegalArgumentException("No Performance-strategy reports of " + model + " on the systems "
+                    + CHART_SYSTEMS.keySet() + " to chart");
         }
         Map<String, double[][]> time = new LinkedHashMap<>();
         Map<String, double[][]> reached = new LinkedHashMap<>();
         List<double[]> boundTime = new ArrayList<>();
         List<double[]> boundReached = new ArrayList<>();
+        double minPeak = Double.MAX_VALUE;
         double maxPeak = 1;
-        for (Map.Entry<String, List<VelaReport>> e : byModel.entrySet()) {
-            List<VelaReport> rs = e.getValue().stream()
-                    .sorted(java.util.Comparator.comparingInt((VelaReport r) -> r.target().macsPerCycle())).toList();
+        for (Map.Entry<String, List<VelaReport>> e : bySystem.entrySet()) {
+            List<VelaReport> rs = e.getValue();
             double[] x = rs.stream().mapToDouble(r -> r.target().macsPerCycle()).toArray();
             time.put(e.getKey(), new double[][] {x, rs.stream().mapToDouble(r -> 1000 * r.inferenceMillis()).toArray()});
             reached.put(e.getKey(), new double[][] {x, rs.stream().mapToDouble(VelaReport::macsPerCycle).toArray()});
             for (VelaReport r : rs) {
+                minPeak = Math.min(minPeak, r.target().macsPerCycle());
                 maxPeak = Math.max(maxPeak, r.target().macsPerCycle());
                 if (r.memoryBound()) {
                     boundTime.add(new double[] {r.target().macsPerCycle(), 1000 * r.inferenceMillis()});
@@ -182,35 +206,16 @@ public final class NpuReport {
                 }
             }
         }
-        if (time.isEmpty()) {
-            throw new IllegalArgumentException("No Performance-strategy reports to chart");
-        }
-        reached.put("peak (compute bound)", new double[][] {{Math.min(32, maxPeak), maxPeak}, {Math.min(32, maxPeak), maxPeak}});
+        reached.put("peak", new double[][] {{minPeak, maxPeak}, {minPeak, maxPeak}});
         String marker = "memory bound";
         if (!boundTime.isEmpty()) {
             time.put(marker, columns(boundTime));
             reached.put(marker, columns(boundReached));
         }
         return Charts.sideBySide(
-                Charts.curves("Inference time (Vela estimate)", "accelerator MACs per cycle", "µs", time, true, Set.of(marker)),
-                Charts.curves("MACs per cycle reached", "accelerator MACs per cycle", "MACs per cycle", reached, true,
-                        Set.of(marker)));
-    }
-
-    /** Whether {@code r} runs on its generation's reference system, or no report of the sweep does. */
-    private static boolean isReference(VelaReport r, List<VelaReport> all) {
-        String family = r.target().accelerator().substring(0, r.target().accelerator().lastIndexOf('-'));
-        String reference = REFERENCE_SYSTEMS.get(family);
-        if (r.target().systemConfig().equals(reference)) {
-            return true;
-        }
-        boolean referenceSwept = all.stream().anyMatch(o -> o.target().accelerator().equals(r.target().accelerator())
-                && o.target().systemConfig().equals(reference) && o.target().optimise() == VelaTarget.Optimise.Performance);
-        boolean firstOfItsAccelerator = all.stream().filter(o -> o.network().equals(r.network())
-                        && o.target().accelerator().equals(r.target().accelerator())
-                        && o.target().optimise() == VelaTarget.Optimise.Performance)
-                .findFirst().map(o -> o == r).orElse(false);
-        return !referenceSwept && firstOfItsAccelerator;
+                Charts.curves(model + ": inference time", "accelerator MACs per cycle", "µs", time, true, Set.of(marker)),
+                Charts.curves(model + ": MACs per cycle reached", "accelerator MACs per cycle", "MACs per cycle", reached,
+                        true, Set.of(marker)));
     }
 
     private static double[][] columns(List<double[]> points) {

@@ -35,10 +35,9 @@ public final class VelaConfigurations {
                     new String[] {"Ethos_U85_SYS_DRAM_Mid", "Dedicated_Sram"},
                     new String[] {"Ethos_U85_SYS_DRAM_High", "Dedicated_Sram"}));
 
-    /** Three targets for quick runs: one per generation and both strategies, the U85 one a deployment preset. */
+    /** Two targets for quick runs (tests): both generations' rule sets and both strategies, the U85 one a deployment preset. */
     private static final List<VelaTarget> SMALL = List.of(
             new VelaTarget("ethos-u55-64", "Ethos_U55_High_End_Embedded", "Shared_Sram", VelaTarget.Optimise.Size),
-            new VelaTarget("ethos-u65-512", "Ethos_U65_High_End", "Dedicated_Sram"),
             VelaTarget.ETHOS_U85_256);
 
     /** The targets a deployment is recorded for: one per NPU generation. */
@@ -61,7 +60,7 @@ public final class VelaConfigurations {
     }
 
     /**
-     * The targets a run parameter names: {@code all}, {@code small} (three, for tests) or a comma
+     * The targets a run parameter names: {@code all}, {@code small} (two, for tests) or a comma
      * list of accelerator configurations (each with all its systems and strategies).
      */
     public static List<VelaTarget> select(String spec) {
