@@ -81,7 +81,7 @@ public final class Charts {
             var s = chart.addSeries(name, xy[0], xy[1]);
             if (scatter.contains(name)) {
                 s.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
-                s.setMarkerColor(java.awt.Color.RED);
+                s.setMarkerColor(Color.BLACK);
             }
         });
         return image(chart);

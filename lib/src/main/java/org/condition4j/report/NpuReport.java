@@ -190,23 +190,22 @@ public final class NpuReport {
         Map<String, double[][]> reached = new LinkedHashMap<>();
         List<double[]> boundTime = new ArrayList<>();
         List<double[]> boundReached = new ArrayList<>();
-        double minPeak = Double.MAX_VALUE;
-        double maxPeak = 1;
+        java.util.TreeSet<Double> peaks = new java.util.TreeSet<>();
         for (Map.Entry<String, List<VelaReport>> e : bySystem.entrySet()) {
             List<VelaReport> rs = e.getValue();
             double[] x = rs.stream().mapToDouble(r -> r.target().macsPerCycle()).toArray();
             time.put(e.getKey(), new double[][] {x, rs.stream().mapToDouble(r -> 1000 * r.inferenceMillis()).toArray()});
             reached.put(e.getKey(), new double[][] {x, rs.stream().mapToDouble(VelaReport::macsPerCycle).toArray()});
             for (VelaReport r : rs) {
-                minPeak = Math.min(minPeak, r.target().macsPerCycle());
-                maxPeak = Math.max(maxPeak, r.target().macsPerCycle());
+                peaks.add((double) r.target().macsPerCycle());
                 if (r.memoryBound()) {
                     boundTime.add(new double[] {r.target().macsPerCycle(), 1000 * r.inferenceMillis()});
                     boundReached.add(new double[] {r.target().macsPerCycle(), r.macsPerCycle()});
                 }
             }
         }
-        reached.put("peak", new double[][] {{minPeak, maxPeak}, {minPeak, maxPeak}});
+        double[] peak = peaks.stream().mapToDouble(Double::doubleValue).toArray();
+        reached.put("peak", new double[][] {peak, peak});
         String marker = "memory bound";
         if (!boundTime.isEmpty()) {
             time.put(marker, columns(boundTime));
