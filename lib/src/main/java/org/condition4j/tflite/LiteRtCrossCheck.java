@@ -85,10 +85,7 @@ public final class LiteRtCrossCheck {
 
     /** As {@link #compare(Path, DataSet, Kernels)} with the given Python and time-out. */
     static Result compare(Path model, DataSet examples, Kernels kernels, Path python, Duration timeout) {
-        if (!Files.isExecutable(python)) {
-            throw new IllegalStateException("LiteRT needs the Python environment " + python.getParent().getParent()
-                    + "; run ./setup.sh");
-        }
+        requirePython(python);
         float[][] features = examples.getFeatures().toFloatMatrix();
         ByteArrayOutputStream inputs = new ByteArrayOutputStream();
         ByteArrayOutputStream javaOutputs = new ByteArrayOutputStream();
@@ -105,6 +102,23 @@ public final class LiteRtCrossCheck {
             }
             outputBytes = out.length;
         }
+        Run litert = run(model, inputs.toByteArray(), kernels, python, timeout);
+        return compareOutputs(model, javaOutputs.toByteArray(), litert.outputs(), outputBytes, int8Output, litert.info());
+    }
+
+    /** LiteRT's output tensors, back to back, and what it printed about the run (version, tensor types). */
+    public record Run(byte[] outputs, String info) {}
+
+    /**
+     * Runs {@code inputs} through LiteRT: input tensors back to back, each exactly as the model's
+     * input tensor stores it; the outputs come back the same way.
+     */
+    public static Run run(Path model, byte[] inputs, Kernels kernels) {
+        return run(model, inputs, kernels, ProjectDirs.root().resolve("env/bin/python"), TIMEOUT);
+    }
+
+    private static Run run(Path model, byte[] inputs, Kernels kernels, Path python, Duration timeout) {
+        requirePython(python);
         Path dir = null;
         try {
             dir = Files.createTempDirectory("litert-check");
@@ -114,7 +128,7 @@ public final class LiteRtCrossCheck {
             }
             Path inputFile = dir.resolve("inputs.bin");
             Path outputFile = dir.resolve("outputs.bin");
-            Files.write(inputFile, inputs.toByteArray());
+            Files.write(inputFile, inputs);
             Subprocess.Result run = Subprocess.run(List.of(python.toString(), script.toString(),
                     model.toAbsolutePath().toString(), inputFile.toString(), outputFile.toString(),
                     kernels.name().toLowerCase(java.util.Locale.ROOT)), timeout, "LiteRT on " + model.getFileName());
@@ -122,12 +136,18 @@ public final class LiteRtCrossCheck {
             if (run.exitCode() != 0) {
                 throw new IllegalStateException("LiteRT could not run " + model.getFileName() + ":\n" + printed);
             }
-            byte[] litert = Files.readAllBytes(outputFile);
-            return compareOutputs(model, javaOutputs.toByteArray(), litert, outputBytes, int8Output, printed);
+            return new Run(Files.readAllBytes(outputFile), printed);
         } catch (IOException e) {
             throw new UncheckedIOException("LiteRT cross-check of " + model + " failed: " + e.getMessage(), e);
         } finally {
             deleteQuietly(dir);
+        }
+    }
+
+    private static void requirePython(Path python) {
+        if (!Files.isExecutable(python)) {
+            throw new IllegalStateException("LiteRT needs the Python environment " + python.getParent().getParent()
+                    + "; run ./setup.sh");
         }
     }
 

@@ -17,7 +17,10 @@ final class NotebookChecks {
             "02_quantization_aware_training.ipynb", QuantizationAwareTrainingCheck::check,
             "03_weight_pruning.ipynb", PruningCheck::check,
             "04_weight_clustering.ipynb", ClusteringCheck::check,
-            "05_ethos_u.ipynb", EthosUCheck::check,
+            "05_ethos_u.ipynb", (outputs, notebook) -> {
+                EthosUCheck.check(outputs, notebook);
+                ModelCardCheck.check(outputs, notebook);
+            },
             "06_npu_layer_by_layer.ipynb", NpuLayersCheck::check);
 
     private NotebookChecks() {}

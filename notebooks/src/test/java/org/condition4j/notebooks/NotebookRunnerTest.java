@@ -46,6 +46,7 @@ class NotebookRunnerTest {
     private static final Path NOTEBOOKS = ROOT.resolve("notebooks");
     private static final Path EXECUTED = NOTEBOOKS.resolve("target/executed");
     static final Path OUTPUTS = NOTEBOOKS.resolve("target/conditioned_models");
+    private static final Path SITE = NOTEBOOKS.resolve("target/site");
 
     @TestFactory
     Stream<DynamicTest> notebooks() throws IOException {
@@ -67,7 +68,11 @@ class NotebookRunnerTest {
                     .sorted().toList();
         }
         assertTrue(!notebooks.isEmpty(), "no notebooks found in " + NOTEBOOKS);
-        return notebooks.stream().map(notebook -> DynamicTest.dynamicTest(
+        Stream<DynamicTest> site = Stream.of(DynamicTest.dynamicTest("site", () -> {
+            renderSite(python);
+            SiteCheck.check(SITE, notebooks.stream().map(n -> EXECUTED.resolve(n.getFileName())).toList(), OUTPUTS);
+        }));
+        return Stream.concat(notebooks.stream().map(notebook -> DynamicTest.dynamicTest(
                 notebook.getFileName().toString(), () -> {
                     Path executed = execute(python, notebook);
                     ExecutedNotebook result = ExecutedNotebook.read(executed);
@@ -79,7 +84,19 @@ class NotebookRunnerTest {
                             + result.maxProgressLinesPerCell() + " lines of training progress in one cell (at most "
                             + MAX_PROGRESS_LINES + ": the progress line is redrawn in place)");
                     NotebookChecks.forNotebook(notebook.getFileName().toString()).check(OUTPUTS, result);
-                }));
+                })), site);
+    }
+
+    /** The static site of the executed notebooks, as ./run.sh renders it, into notebooks/target/site. */
+    private static void renderSite(Path python) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(python.toString(), NOTEBOOKS.resolve("site.py").toString(),
+                EXECUTED.toString(), OUTPUTS.toString(), SITE.toString())
+                .redirectErrorStream(true).start();
+        String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            fail("site.py failed:\n" + printed);
+        }
     }
 
     private static Path execute(Path python, Path notebook) throws IOException, InterruptedException {
