@@ -87,6 +87,21 @@ record ExecutedNotebook(JsonNode json) {
         return node.asText();
     }
 
+    /** The verdicts of the exercise check cells (cells calling {@code Exercises.}), as the notebook shows them. */
+    List<String> exerciseVerdicts() {
+        List<String> verdicts = new ArrayList<>();
+        for (JsonNode cell : json.path("cells")) {
+            if (text(cell.path("source")).startsWith("Exercises.")) {
+                StringBuilder shown = new StringBuilder();
+                for (JsonNode output : cell.path("outputs")) {
+                    shown.append(text(output.path("data").path("text/plain")));
+                }
+                verdicts.add(shown.toString());
+            }
+        }
+        return verdicts;
+    }
+
     /** All text the notebook printed (stream outputs), joined. */
     String printedText() {
         StringBuilder text = new StringBuilder();

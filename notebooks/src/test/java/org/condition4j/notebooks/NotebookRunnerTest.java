@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -83,6 +84,13 @@ class NotebookRunnerTest {
                     assertTrue(result.maxProgressLinesPerCell() <= MAX_PROGRESS_LINES, notebook + " shows "
                             + result.maxProgressLinesPerCell() + " lines of training progress in one cell (at most "
                             + MAX_PROGRESS_LINES + ": the progress line is redrawn in place)");
+                    if (notebook.getFileName().toString().matches("0[1-4]_.*")) {
+                        assertFalse(result.exerciseVerdicts().isEmpty(), notebook + " ends without a \"try it\" check");
+                    }
+                    for (String verdict : result.exerciseVerdicts()) {
+                        assertTrue(verdict.startsWith("✓ Plausible."), notebook + ": the exercise with its default "
+                                + "setting must be plausible, got: " + verdict);
+                    }
                     NotebookChecks.forNotebook(notebook.getFileName().toString()).check(OUTPUTS, result);
                 })), site);
     }

@@ -1,0 +1,170 @@
+package org.condition4j.workshop;
+
+import java.util.Locale;
+
+/**
+ * The check cells after the notebooks' "try it" exercises: each tells a participant whether the
+ * figures their changed setting produced are plausible, and why. The limits are what the
+ * technique guarantees (a file cannot hold fewer zeros than were pruned, nor more distinct
+ * values than clusters) or what it normally costs, with room for the sampling noise of an
+ * accuracy measured on a finite number of test images.
+ */
+public final class Exercises {
+    /** Calibration on at least this many images normally covers every activation's range. */
+    static final int ENOUGH_CALIBRATION_IMAGES = 50;
+    /** Pruning up to this sparsity, with fine-tuning, normally keeps the accuracy. */
+    static final double MODERATE_SPARSITY = 0.8;
+    /** Clustering into at least this many clusters, with fine-tuning, normally keeps the accuracy. */
+    static final int ENOUGH_CLUSTERS = 16;
+    /** The accuracy a technique may normally cost, beyond noise: two points. */
+    static final double NORMAL_COST = 0.02;
+
+    private Exercises() {}
+
+    /** A check's outcome: plausible or not, and the reason in a sentence or two. */
+    public record Verdict(boolean plausible, String reason) {
+        @Override
+        public String toString() {
+            return (plausible ? "✓ Plausible. " : "✗ Not plausible. ") + reason;
+        }
+    }
+
+    /**
+     * Post-training quantization calibrated on {@code samples} images: int8 against float
+     * accuracy, both on the same {@code images} test images.
+     */
+    public static Verdict calibration(int samples, double int8Accuracy, double floatAccuracy, int images) {
+        requirePositive(samples, "calibration samples");
+        double noise = noise(floatAccuracy, images);
+        double cost = floatAccuracy - int8Accuracy;
+        if (cost < -noise) {
+            return new Verdict(false, String.format(Locale.ROOT, "int8 is %s above float, more than the noise of %,d "
+                    + "images (%s): rounding does not make a network better. Were both measured on the same images?",
+                    points(-cost), images, points(noise)));
+        }
+        if (samples >= ENOUGH_CALIBRATION_IMAGES && cost > NORMAL_COST + noise) {
+            return new Verdict(false, String.format(Locale.ROOT, "%d calibration images normally cover every "
+                    + "activation's range, yet int8 loses %s. Check that calibration used training images scaled "
+                    + "like the test images.", samples, points(cost)));
+        }
+        if (samples < ENOUGH_CALIBRATION_IMAGES) {
+            return new Verdict(true, String.format(Locale.ROOT, "int8 loses %s with %d calibration images. So few "
+                    + "images can miss the largest activations, which are then clipped; the loss shrinks as the "
+                    + "sample grows. Try 1, 10 and 500.", points(cost), samples));
+        }
+        return new Verdict(true, String.format(Locale.ROOT, "int8 is within %s of float with %d calibration images: "
+                + "the ranges cover the activations, and each tensor's 256 levels are fine enough.",
+                points(Math.abs(cost)), samples));
+    }
+
+    /**
+     * Quantization-aware training fine-tuned on {@code trainImages} images: how often the exported
+     * file picks the same digit as the network it was trained as, on {@code images} test images.
+     */
+    public static Verdict quantizationAware(int trainImages, double classAgreement, int images) {
+        requirePositive(trainImages, "training images");
+        if (classAgreement < 0.99) {
+            return new Verdict(false, String.format(Locale.ROOT, "The file picks the network's digit on only %s of "
+                    + "%,d images. Whatever the training data, the exported int8 file computes what the "
+                    + "fake-quantized network computes; disagreement means the export did not use the learned "
+                    + "ranges or the network was changed after export.", percent(classAgreement), images));
+        }
+        return new Verdict(true, String.format(Locale.ROOT, "After fine-tuning on %,d images the file agrees with the "
+                + "network on %s of %,d images: the int8 model is the network that trained, however little data "
+                + "it trained on. Accuracy is another matter: compare it with the post-training model.",
+                trainImages, percent(classAgreement), images));
+    }
+
+    /**
+     * Pruning to {@code targetSparsity}: the share of zeros counted in the int8 file, its int8
+     * accuracy and gzip size against the unpruned int8 model's, on the same {@code images} images.
+     */
+    public static Verdict pruning(double targetSparsity, double fileSparsity, double int8Accuracy,
+                                  double unprunedInt8Accuracy, long gzipBytes, long unprunedGzipBytes, int images) {
+        if (!(targetSparsity >= 0 && targetSparsity < 1)) {
+            throw new IllegalArgumentException("A target sparsity is a fraction in [0, 1), got " + targetSparsity);
+        }
+        if (fileSparsity < targetSparsity - 0.01) {
+            return new Verdict(false, String.format(Locale.ROOT, "You asked for %s zeros but the file holds %s. The "
+                    + "masks zero at least the target share of every pruned layer: export the stripped network, "
+                    + "and fine-tune with the pruning listeners attached.", percent(targetSparsity), percent(fileSparsity)));
+        }
+        if (fileSparsity > targetSparsity + 0.05) {
+            return new Verdict(false, String.format(Locale.ROOT, "The file holds %s zeros for a target of %s: int8 "
+                    + "rounding turns only a few tiny weights into extra zeros. Was the target changed in both "
+                    + "places?", percent(fileSparsity), percent(targetSparsity)));
+        }
+        if (targetSparsity >= 0.5 && gzipBytes >= unprunedGzipBytes) {
+            return new Verdict(false, String.format(Locale.ROOT, "At %s zeros the file should compress better than "
+                    + "the unpruned one, but gzips to %,d bytes against %,d.", percent(fileSparsity), gzipBytes,
+                    unprunedGzipBytes));
+        }
+        double cost = unprunedInt8Accuracy - int8Accuracy;
+        double noise = noise(unprunedInt8Accuracy, images);
+        if (targetSparsity <= MODERATE_SPARSITY && cost > NORMAL_COST + noise) {
+            return new Verdict(false, String.format(Locale.ROOT, "Pruned to %s and fine-tuned, a network this size "
+                    + "normally keeps its accuracy within two points, but this one loses %s. Did the fine-tuning "
+                    + "run, with the pruning listeners?", percent(targetSparsity), points(cost)));
+        }
+        return new Verdict(true, String.format(Locale.ROOT, "%s zeros in the file (target %s), gzip %s of the "
+                + "unpruned file, accuracy %s. %s", percent(fileSparsity), percent(targetSparsity),
+                percent((double) gzipBytes / unprunedGzipBytes), change(-cost, noise),
+                targetSparsity > MODERATE_SPARSITY ? "Beyond 80 % the few remaining weights cannot carry the "
+                        + "whole task, so a loss is expected: that is the trade-off." : "Moderate pruning with "
+                        + "fine-tuning costs little."));
+    }
+
+    /**
+     * Clustering into {@code clusters} clusters: the most distinct values counted in one weight
+     * tensor of the int8 file, and int8 accuracy against the unclustered int8 model's.
+     */
+    public static Verdict clustering(int clusters, int maxDistinctInFile, double int8Accuracy,
+                                     double unclusteredInt8Accuracy, int images) {
+        requirePositive(clusters, "clusters");
+        if (maxDistinctInFile > clusters) {
+            return new Verdict(false, String.format(Locale.ROOT, "A weight tensor in the file holds %d distinct "
+                    + "values, more than the %d clusters. With one scale per tensor each centroid becomes one int8 "
+                    + "value: export the stripped network with per-tensor weights.", maxDistinctInFile, clusters));
+        }
+        double cost = unclusteredInt8Accuracy - int8Accuracy;
+        double noise = noise(unclusteredInt8Accuracy, images);
+        if (clusters >= ENOUGH_CLUSTERS && cost > NORMAL_COST + noise) {
+            return new Verdict(false, String.format(Locale.ROOT, "With %d clusters and fine-tuning the accuracy "
+                    + "normally stays within two points, but it drops by %s. Did the fine-tuning run with the "
+                    + "clustering listeners?", clusters, points(cost)));
+        }
+        return new Verdict(true, String.format(Locale.ROOT, "At most %d distinct values per tensor (of %d allowed), "
+                + "accuracy %s. %s", maxDistinctInFile, clusters, change(-cost, noise),
+                clusters < ENOUGH_CLUSTERS ? "Fewer clusters approximate the weights more coarsely, so some loss "
+                        + "is expected; fine-tuning wins part of it back." : "Enough clusters represent the "
+                        + "weights closely."));
+    }
+
+    /**
+     * How far an accuracy measured on {@code images} images may move by chance: three standard
+     * errors of a proportion, at least half a point.
+     */
+    static double noise(double accuracy, int images) {
+        requirePositive(images, "test images");
+        return Math.max(0.005, 3 * Math.sqrt(accuracy * (1 - accuracy) / images));
+    }
+
+    private static String change(double delta, double noise) {
+        return Math.abs(delta) <= noise ? "unchanged within noise (" + points(delta) + ")"
+                : (delta > 0 ? "up " : "down ") + points(Math.abs(delta));
+    }
+
+    private static String points(double fraction) {
+        return String.format(Locale.ROOT, "%.2f points", 100 * fraction);
+    }
+
+    private static String percent(double fraction) {
+        return String.format(Locale.ROOT, "%.1f %%", 100 * fraction);
+    }
+
+    private static void requirePositive(int value, String what) {
+        if (value <= 0) {
+            throw new IllegalArgumentException("The number of " + what + " must be positive, got " + value);
+        }
+    }
+}
