@@ -48,13 +48,13 @@ public final class Exercises {
                     + "like the test images.", samples, points(cost)));
         }
         if (samples < ENOUGH_CALIBRATION_IMAGES) {
-            return new Verdict(true, String.format(Locale.ROOT, "int8 loses %s with %d calibration images. So few "
-                    + "images can miss the largest activations, which are then clipped; the loss shrinks as the "
-                    + "sample grows. Try 1, 10 and 500.", points(cost), samples));
+            return new Verdict(true, String.format(Locale.ROOT, "With %d calibration images int8 accuracy is %s "
+                    + "against float. So few images can miss the largest activations, which are then clipped, and "
+                    + "the loss shows up as the sample shrinks. Try 1, 10 and 500.", samples, change(-cost, noise)));
         }
-        return new Verdict(true, String.format(Locale.ROOT, "int8 is within %s of float with %d calibration images: "
-                + "the ranges cover the activations, and each tensor's 256 levels are fine enough.",
-                points(Math.abs(cost)), samples));
+        return new Verdict(true, String.format(Locale.ROOT, "With %d calibration images int8 accuracy is %s against "
+                + "float: the ranges cover the activations, and each tensor's 256 levels are fine enough.",
+                samples, change(-cost, noise)));
     }
 
     /**
@@ -149,8 +149,10 @@ public final class Exercises {
         return Math.max(0.005, 3 * Math.sqrt(accuracy * (1 - accuracy) / images));
     }
 
+    /** "unchanged within noise (+0.20 points)", "down 3.10 points". */
     private static String change(double delta, double noise) {
-        return Math.abs(delta) <= noise ? "unchanged within noise (" + points(delta) + ")"
+        return Math.abs(delta) <= noise
+                ? String.format(Locale.ROOT, "unchanged within noise (%+.2f points)", 100 * delta)
                 : (delta > 0 ? "up " : "down ") + points(Math.abs(delta));
     }
 
