@@ -40,7 +40,8 @@ public record ModelCard(
 
     /**
      * One measured accuracy ("float" in DL4J or the float32 file, "int8" in the TFLite
-     * interpreter) on {@code images} test images; the 95 % interval bounds when known.
+     * interpreter) on {@code images} test images, with the bounds of its 95 % Wilson interval
+     * (null when the number of images was not recorded).
      */
     public record AccuracyFigure(String kind, double value, int images, Double intervalLow, Double intervalHigh) {}
 

@@ -9,6 +9,8 @@ import org.condition4j.model.SeedCnn;
 import org.condition4j.report.FileSizes;
 import org.condition4j.report.Metrics;
 import org.condition4j.report.Tables;
+import org.condition4j.stats.Accuracy;
+import org.condition4j.stats.Interval;
 import org.condition4j.tflite.TfliteInterpreter;
 import org.condition4j.tflite.TfliteModel;
 import org.condition4j.tflite.WeightStatistics;
@@ -170,8 +172,13 @@ public final class ModelCards {
         return figures;
     }
 
+    /** An accuracy from the metrics, with its 95 % Wilson interval when the number of images is known. */
     private static ModelCard.AccuracyFigure figure(String kind, double value, int images) {
-        return new ModelCard.AccuracyFigure(kind, value, images, null, null);
+        if (images <= 0) {
+            return new ModelCard.AccuracyFigure(kind, value, images, null, null);
+        }
+        Interval interval = new Accuracy((int) Math.round(value * images), images).interval();
+        return new ModelCard.AccuracyFigure(kind, value, images, interval.lower(), interval.upper());
     }
 
     private static ModelCard.VelaFigures velaFigures(VelaReport r) {

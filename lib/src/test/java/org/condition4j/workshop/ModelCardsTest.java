@@ -69,9 +69,13 @@ class ModelCardsTest {
         assertEquals(List.of("float", "int8"), card.accuracy().stream().map(ModelCard.AccuracyFigure::kind).toList());
         assertEquals(0.979, card.accuracy().get(1).value());
         assertEquals(1000, card.accuracy().get(1).images());
+        // Wilson 95 % interval of 979/1000, from the closed form with z = 1.959964:
+        // (p + z²/2n ± z·sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n) = [0.96811, 0.98622]
+        assertEquals(0.96811, card.accuracy().get(1).intervalLow(), 5e-5);
+        assertEquals(0.98622, card.accuracy().get(1).intervalHigh(), 5e-5);
         assertEquals(card, ModelCards.read(ModelCards.jsonFor(int8Model)), "JSON round trip");
         String markdown = Files.readString(ModelCards.markdownFor(int8Model));
-        assertTrue(markdown.contains(expected) && markdown.contains("| int8 | 97.9 |"), markdown);
+        assertTrue(markdown.contains(expected) && markdown.contains("| int8 | 97.9 | [96.81, 98.62] | 1000 |"), markdown);
     }
 
     @Test
