@@ -1,16 +1,10 @@
 package org.condition4j.tflite;
 
-import org.condition4j.data.ProjectDirs;
-import org.condition4j.io.Subprocess;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,8 +26,6 @@ import tech.tablesaw.api.Table;
  * with XNNPACK; the built-in kernels' softmax differs by up to nine steps on a few images.
  */
 public final class LiteRtCrossCheck {
-    private static final Duration TIMEOUT = Duration.ofMinutes(5);
-
     /**
      * The outcome on {@code images} examples: how many gave byte-identical outputs, and the largest
      * output difference (in int8 steps for an int8 output, absolute for a float output).
@@ -64,28 +56,17 @@ public final class LiteRtCrossCheck {
         return table;
     }
 
-    /** Which LiteRT kernels run the model. */
-    public enum Kernels {
-        /** LiteRT's built-in optimized kernels, no delegate. */
-        BUILTIN,
-        /** LiteRT's reference kernels. */
-        REFERENCE,
-        /** The XNNPACK delegate, which LiteRT applies by default. */
-        XNNPACK
-    }
-
     /** Compares with LiteRT as a user gets it (XNNPACK delegate). */
     public static Result compare(Path model, DataSet examples) {
-        return compare(model, examples, Kernels.XNNPACK);
+        return compare(model, examples, LiteRt.Kernels.XNNPACK);
     }
 
-    public static Result compare(Path model, DataSet examples, Kernels kernels) {
-        return compare(model, examples, kernels, ProjectDirs.root().resolve("env/bin/python"), TIMEOUT);
+    public static Result compare(Path model, DataSet examples, LiteRt.Kernels kernels) {
+        return compare(model, examples, kernels, LiteRt.PYTHON, LiteRt.TIMEOUT);
     }
 
-    /** As {@link #compare(Path, DataSet, Kernels)} with the given Python and time-out. */
-    static Result compare(Path model, DataSet examples, Kernels kernels, Path python, Duration timeout) {
-        requirePython(python);
+    /** As {@link #compare(Path, DataSet, LiteRt.Kernels)} with the given Python and time-out. */
+    static Result compare(Path model, DataSet examples, LiteRt.Kernels kernels, Path python, Duration timeout) {
         float[][] features = examples.getFeatures().toFloatMatrix();
         ByteArrayOutputStream inputs = new ByteArrayOutputStream();
         ByteArrayOutputStream javaOutputs = new ByteArrayOutputStream();
@@ -102,53 +83,8 @@ public final class LiteRtCrossCheck {
             }
             outputBytes = out.length;
         }
-        Run litert = run(model, inputs.toByteArray(), kernels, python, timeout);
-        return compareOutputs(model, javaOutputs.toByteArray(), litert.outputs(), outputBytes, int8Output, litert.info());
-    }
-
-    /** LiteRT's output tensors, back to back, and what it printed about the run (version, tensor types). */
-    public record Run(byte[] outputs, String info) {}
-
-    /**
-     * Runs {@code inputs} through LiteRT: input tensors back to back, each exactly as the model's
-     * input tensor stores it; the outputs come back the same way.
-     */
-    public static Run run(Path model, byte[] inputs, Kernels kernels) {
-        return run(model, inputs, kernels, ProjectDirs.root().resolve("env/bin/python"), TIMEOUT);
-    }
-
-    private static Run run(Path model, byte[] inputs, Kernels kernels, Path python, Duration timeout) {
-        requirePython(python);
-        Path dir = null;
-        try {
-            dir = Files.createTempDirectory("litert-check");
-            Path script = dir.resolve("litert_run.py");
-            try (InputStream in = LiteRtCrossCheck.class.getResourceAsStream("litert_run.py")) {
-                Files.write(script, in.readAllBytes());
-            }
-            Path inputFile = dir.resolve("inputs.bin");
-            Path outputFile = dir.resolve("outputs.bin");
-            Files.write(inputFile, inputs);
-            Subprocess.Result run = Subprocess.run(List.of(python.toString(), script.toString(),
-                    model.toAbsolutePath().toString(), inputFile.toString(), outputFile.toString(),
-                    kernels.name().toLowerCase(java.util.Locale.ROOT)), timeout, "LiteRT on " + model.getFileName());
-            String printed = run.output().trim();
-            if (run.exitCode() != 0) {
-                throw new IllegalStateException("LiteRT could not run " + model.getFileName() + ":\n" + printed);
-            }
-            return new Run(Files.readAllBytes(outputFile), printed);
-        } catch (IOException e) {
-            throw new UncheckedIOException("LiteRT cross-check of " + model + " failed: " + e.getMessage(), e);
-        } finally {
-            deleteQuietly(dir);
-        }
-    }
-
-    private static void requirePython(Path python) {
-        if (!Files.isExecutable(python)) {
-            throw new IllegalStateException("LiteRT needs the Python environment " + python.getParent().getParent()
-                    + "; run ./setup.sh");
-        }
+        LiteRt.Outputs litert = LiteRt.run(model, inputs.toByteArray(), kernels, python, timeout);
+        return compareOutputs(model, javaOutputs.toByteArray(), litert.bytes(), outputBytes, int8Output, litert.info());
     }
 
     private static Result compareOutputs(Path model, byte[] java, byte[] litert, int outputBytes, boolean int8,
@@ -207,19 +143,5 @@ public final class LiteRtCrossCheck {
             }
         }
         return best;
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-                Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(dir);
-        } catch (IOException ignored) {
-            // only temporary files
-        }
     }
 }

@@ -61,15 +61,12 @@ public final class ModelComparison {
         return new ModelComparison(testImages);
     }
 
-    /** Runs {@code file} in the interpreter on the test images and measures its size. */
+    /** Runs {@code file} in LiteRT on the test images (one call) and measures its size. */
     public ModelComparison add(String name, Path file) {
         if (entries.containsKey(name)) {
             throw new IllegalArgumentException("A model named '" + name + "' is already in the comparison");
         }
-        TfliteInterpreter.Evaluation evaluation;
-        try (TfliteInterpreter interpreter = TfliteInterpreter.open(file)) {
-            evaluation = interpreter.evaluate(testImages);
-        }
+        TfliteInterpreter.Evaluation evaluation = LiteRt.evaluate(file, testImages);
         entries.put(name, new Entry(name, file, evaluation, FileSizes.raw(file), FileSizes.gzip(file)));
         return this;
     }

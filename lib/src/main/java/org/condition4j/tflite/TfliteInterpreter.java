@@ -4,6 +4,7 @@ import ai.djl.tflite.engine.LibUtils;
 import org.condition4j.graph.InferenceGraph;
 import org.condition4j.quantize.Int8Scheme;
 import org.condition4j.quantize.Int8Scheme.ActivationParams;
+import org.condition4j.stats.Accuracy;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -172,31 +173,73 @@ public final class TfliteInterpreter implements AutoCloseable {
         return evaluate(data).accuracy();
     }
 
-    /** Accuracy and speed on every example of {@code data}, whose labels are one-hot. */
+    /**
+     * Accuracy and speed on every example of {@code data}, whose labels are one-hot, one image per
+     * call in this interpreter. For int8 models on many images {@link LiteRt#evaluate} is much faster.
+     */
     public Evaluation evaluate(DataSet data) {
-        INDArray features = data.getFeatures();
-        long n = features.size(0);
-        float[][] rows = features.castTo(DataType.FLOAT).reshape('c', n, features.length() / Math.max(1, n))
-                .toFloatMatrix();
+        float[][] rows = rows(data);
         int[] labels = data.getLabels().argMax(1).toIntVector();
-        int correct = 0;
+        int[] predictions = new int[rows.length];
         long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            if (predict(rows[i]) == labels[i]) {
-                correct++;
-            }
+        for (int i = 0; i < rows.length; i++) {
+            predictions[i] = predict(rows[i]);
         }
-        return new Evaluation((int) n, correct, (System.nanoTime() - start) / 1e9);
+        return new Evaluation(labels, predictions, (System.nanoTime() - start) / 1e9);
     }
 
-    /** How a model did on a labelled set. */
-    public record Evaluation(int images, int correct, double seconds) {
+    /** The examples of {@code data} as flat float rows. */
+    static float[][] rows(DataSet data) {
+        INDArray features = data.getFeatures();
+        long n = features.size(0);
+        return features.castTo(DataType.FLOAT).reshape('c', n, features.length() / Math.max(1, n)).toFloatMatrix();
+    }
+
+    /**
+     * How a model did on a labelled set: each image's label and predicted class, and the seconds
+     * it took.
+     */
+    public record Evaluation(int[] labels, int[] predictions, double seconds) {
+        public Evaluation {
+            if (labels.length != predictions.length) {
+                throw new IllegalArgumentException(labels.length + " labels but " + predictions.length + " predictions");
+            }
+            labels = labels.clone();
+            predictions = predictions.clone();
+        }
+
+        public int images() {
+            return labels.length;
+        }
+
+        public int correct() {
+            int correct = 0;
+            for (int i = 0; i < labels.length; i++) {
+                correct += labels[i] == predictions[i] ? 1 : 0;
+            }
+            return correct;
+        }
+
         public double accuracy() {
-            return images == 0 ? Double.NaN : (double) correct / images;
+            return images() == 0 ? Double.NaN : (double) correct() / images();
+        }
+
+        /** The accuracy with its 95 % interval. */
+        public Accuracy accuracyWithInterval() {
+            return new Accuracy(correct(), images());
+        }
+
+        /** Per image: was the prediction right? For paired comparisons of models on the same images. */
+        public boolean[] hits() {
+            boolean[] hits = new boolean[labels.length];
+            for (int i = 0; i < labels.length; i++) {
+                hits[i] = labels[i] == predictions[i];
+            }
+            return hits;
         }
 
         public double imagesPerSecond() {
-            return images / Math.max(seconds, 1e-9);
+            return images() / Math.max(seconds, 1e-9);
         }
     }
 
@@ -237,6 +280,11 @@ public final class TfliteInterpreter implements AutoCloseable {
         output.rewind();
         output.get(bytes);
         return bytes;
+    }
+
+    /** The predicted class for one output tensor's raw bytes (as {@link #runRaw} returns them). */
+    int predictFromRaw(byte[] rawOutput) {
+        return argMax(decode(rawOutput));
     }
 
     private float[] decode(byte[] raw) {

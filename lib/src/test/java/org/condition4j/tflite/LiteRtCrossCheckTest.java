@@ -74,7 +74,7 @@ class LiteRtCrossCheckTest {
         Path model = TfliteExport.float32(InferenceGraph.of(TestNetworks.everyLayer())).writeTo(dir.resolve("f.tflite"));
         Path python = org.condition4j.io.SubprocessTest.hangingProgram(dir);
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                () -> LiteRtCrossCheck.compare(model, TestNetworks.mnist().testSample(2), LiteRtCrossCheck.Kernels.XNNPACK,
+                () -> LiteRtCrossCheck.compare(model, TestNetworks.mnist().testSample(2), LiteRt.Kernels.XNNPACK,
                         python, java.time.Duration.ofSeconds(2)));
         assertTrue(e.getMessage().startsWith("LiteRT on f.tflite did not finish within 2 s"), e.getMessage());
     }

@@ -6,7 +6,7 @@ import org.condition4j.graph.TestNetworks;
 import org.condition4j.quantize.PostTrainingQuantization;
 import org.condition4j.report.Metrics;
 import org.condition4j.tflite.TfliteExport;
-import org.condition4j.tflite.LiteRtCrossCheck;
+import org.condition4j.tflite.LiteRt;
 import org.condition4j.tflite.TfliteInterpreter;
 import org.condition4j.vela.Vela;
 import org.condition4j.vela.VelaReport;
@@ -112,7 +112,7 @@ class ModelCardsTest {
                             interpreter.runRaw(Arrays.copyOfRange(inputs, i * in, (i + 1) * in)), model + " image " + i);
                 }
             }
-            byte[] litert = LiteRtCrossCheck.run(model, inputs, LiteRtCrossCheck.Kernels.XNNPACK).outputs();
+            byte[] litert = LiteRt.run(model, inputs, LiteRt.Kernels.XNNPACK).bytes();
             if (card.golden().output().dtype().equals("int8")) {
                 assertArrayEquals(outputs, litert, "LiteRT (XNNPACK) computes the golden int8 outputs");
             } else {

@@ -1,6 +1,6 @@
 package org.condition4j.notebooks;
 
-import org.condition4j.tflite.LiteRtCrossCheck;
+import org.condition4j.tflite.LiteRt;
 import org.condition4j.tflite.TfliteInterpreter;
 import org.condition4j.workshop.ModelCard;
 import org.condition4j.workshop.ModelCards;
@@ -61,7 +61,7 @@ final class ModelCardCheck {
                         model.getFileName() + ": golden vector " + i + " does not replay identically");
             }
         }
-        byte[] litert = LiteRtCrossCheck.run(model, inputs, LiteRtCrossCheck.Kernels.XNNPACK).outputs();
+        byte[] litert = LiteRt.run(model, inputs, LiteRt.Kernels.XNNPACK).bytes();
         if (golden.output().dtype().equals("int8")) {
             assertArrayEquals(outputs, litert, model.getFileName() + ": LiteRT computes other golden outputs");
         } else {

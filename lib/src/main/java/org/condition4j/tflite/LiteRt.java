@@ -1,0 +1,131 @@
+package org.condition4j.tflite;
+
+import org.condition4j.data.ProjectDirs;
+import org.condition4j.io.Subprocess;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Current LiteRT (the Python package {@code ai-edge-litert} in the project's environment) driven
+ * from Java: one Python process per call runs a whole set of input tensors, which travel through a
+ * temporary file, and writes the output tensors back.
+ *
+ * <p>This is how int8 models are evaluated, because the TFLite 2.6 native library that runs
+ * in-process (DJL's build, the newest desktop TFLite JNI on Maven Central) has no fast int8 matrix
+ * kernels: its int8 convolutions run about 30 times slower than the same model in float, and
+ * neither threads nor batching change that (the time is in the kernels, not in the calls). LiteRT
+ * runs int8 through XNNPACK, tens of times faster, and its predictions agree with the 2.6
+ * interpreter and the integer reference (see {@link LiteRtCrossCheck} for the one-step
+ * differences in outputs).
+ */
+public final class LiteRt {
+    /** Far above the ~10 s that 10,000 images take under load. */
+    static final Duration TIMEOUT = Duration.ofMinutes(5);
+    static final Path PYTHON = ProjectDirs.root().resolve("env/bin/python");
+
+    /** Which LiteRT kernels run the model. */
+    public enum Kernels {
+        /** LiteRT's built-in optimized kernels, no delegate. */
+        BUILTIN,
+        /** LiteRT's reference kernels. */
+        REFERENCE,
+        /** The XNNPACK delegate, which LiteRT applies by default. */
+        XNNPACK
+    }
+
+    /** Raw output tensors, back to back, and LiteRT's one-line description of the run. */
+    public record Outputs(byte[] bytes, String info) {}
+
+    private LiteRt() {}
+
+    /**
+     * Runs every input tensor in {@code inputs} (back to back, each as the model's input tensor
+     * stores it, batch 1) and returns the output tensors the same way.
+     */
+    public static Outputs run(Path model, byte[] inputs, Kernels kernels) {
+        return run(model, inputs, kernels, PYTHON, TIMEOUT);
+    }
+
+    /** As {@link #run(Path, byte[], Kernels)} with the given Python and time-out. */
+    static Outputs run(Path model, byte[] inputs, Kernels kernels, Path python, Duration timeout) {
+        if (!Files.isExecutable(python)) {
+            throw new IllegalStateException("LiteRT needs the Python environment " + python.getParent().getParent()
+                    + "; run ./setup.sh");
+        }
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("litert");
+            Path script = dir.resolve("litert_run.py");
+            try (InputStream in = LiteRt.class.getResourceAsStream("litert_run.py")) {
+                Files.write(script, in.readAllBytes());
+            }
+            Path inputFile = dir.resolve("inputs.bin");
+            Path outputFile = dir.resolve("outputs.bin");
+            Files.write(inputFile, inputs);
+            Subprocess.Result run = Subprocess.run(List.of(python.toString(), script.toString(),
+                    model.toAbsolutePath().toString(), inputFile.toString(), outputFile.toString(),
+                    kernels.name().toLowerCase(Locale.ROOT)), timeout, "LiteRT on " + model.getFileName());
+            String printed = run.output().trim();
+            if (run.exitCode() != 0) {
+                throw new IllegalStateException("LiteRT could not run " + model.getFileName() + ":\n" + printed);
+            }
+            return new Outputs(Files.readAllBytes(outputFile), printed);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Running " + model + " in LiteRT failed: " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    /**
+     * Accuracy of {@code model} on every example of {@code data} (one-hot labels), run by LiteRT
+     * with XNNPACK in one call; the seconds include starting the process.
+     */
+    public static TfliteInterpreter.Evaluation evaluate(Path model, DataSet data) {
+        float[][] rows = TfliteInterpreter.rows(data);
+        int[] labels = data.getLabels().argMax(1).toIntVector();
+        long start = System.nanoTime();
+        try (TfliteInterpreter interpreter = TfliteInterpreter.open(model)) {
+            byte[] first = interpreter.encodeInput(rows[0]);
+            byte[] inputs = new byte[first.length * rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                System.arraycopy(interpreter.encodeInput(rows[i]), 0, inputs, i * first.length, first.length);
+            }
+            byte[] outputs = run(model, inputs, Kernels.XNNPACK).bytes();
+            int outputBytes = outputs.length / rows.length;
+            if (outputBytes * rows.length != outputs.length || outputBytes == 0) {
+                throw new IllegalStateException("LiteRT returned " + outputs.length + " output bytes for "
+                        + rows.length + " images of " + model.getFileName());
+            }
+            int[] predictions = new int[rows.length];
+            byte[] one = new byte[outputBytes];
+            for (int i = 0; i < rows.length; i++) {
+                System.arraycopy(outputs, i * outputBytes, one, 0, outputBytes);
+                predictions[i] = interpreter.predictFromRaw(one);
+            }
+            return new TfliteInterpreter.Evaluation(labels, predictions, (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // only temporary files
+        }
+    }
+}
