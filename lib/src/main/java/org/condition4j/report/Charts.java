@@ -1,14 +1,17 @@
 package org.condition4j.report;
 
 import org.condition4j.model.TrainingHistory;
+import org.condition4j.stats.Accuracy;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle;
 import org.knowm.xchart.Histogram;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -114,6 +117,34 @@ public final class Charts {
         chart.getStyler().setYAxisMin(axisMin);
         chart.getStyler().setLegendVisible(series.size() > 1);
         series.forEach((name, values) -> chart.addSeries(name, categories, values));
+        return image(chart);
+    }
+
+    /**
+     * Accuracy bars (percent) with each bar's 95 % interval drawn as two marks, its lower and
+     * upper bound; the value axis starts a little below the lowest bound.
+     */
+    public static BufferedImage accuracies(String title, List<String> categories, List<Accuracy> accuracies) {
+        List<Double> value = new ArrayList<>();
+        List<Double> lower = new ArrayList<>();
+        List<Double> upper = new ArrayList<>();
+        for (Accuracy a : accuracies) {
+            value.add(100 * a.value());
+            lower.add(100 * a.interval().lower());
+            upper.add(100 * a.interval().upper());
+        }
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(title).yAxisTitle("%").build();
+        style(chart.getStyler());
+        chart.getStyler().setYAxisMin(Math.max(0, Math.floor(java.util.Collections.min(lower)) - 1));
+        chart.getStyler().setOverlapped(true);
+        chart.addSeries("accuracy", categories, value);
+        for (var bound : List.of(Map.entry("95 % interval, lower", lower), Map.entry("95 % interval, upper", upper))) {
+            var series = chart.addSeries(bound.getKey(), categories, bound.getValue());
+            series.setChartCategorySeriesRenderStyle(CategorySeriesRenderStyle.Scatter);
+            series.setMarker(SeriesMarkers.TRIANGLE_UP);
+            series.setMarkerColor(Color.BLACK);
+        }
         return image(chart);
     }
 

@@ -1,6 +1,8 @@
 package org.condition4j.report;
 
 import org.condition4j.model.TrainingHistory;
+import org.condition4j.stats.Interval;
+import org.condition4j.stats.PairedComparison;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -133,6 +135,19 @@ public final class Tables {
         BigDecimal rounded = new BigDecimal(x).round(new MathContext(SIGNIFICANT_DIGITS, RoundingMode.HALF_EVEN));
         return rounded.scale() < 0 ? rounded.setScale(0).toPlainString()
                 : rounded.stripTrailingZeros().toPlainString();
+    }
+
+    /** A 95 % interval of a proportion in percent, both bounds through {@link #number}: "97.91 – 98.43". */
+    public static String percentInterval(Interval interval) {
+        return number(100 * interval.lower()) + " – " + number(100 * interval.upper());
+    }
+
+    /**
+     * The verdict of a paired comparison for a table cell: "yes (p = 0.003052)" when the
+     * difference is significant at 5 %, "no (p = 0.4142)" when it is not.
+     */
+    public static String significance(PairedComparison comparison) {
+        return (comparison.significant() ? "yes" : "no") + " (p = " + number(comparison.pValue()) + ")";
     }
 
     /** Tablesaw's hook for {@link #number}. */

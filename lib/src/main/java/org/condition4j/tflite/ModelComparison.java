@@ -2,6 +2,9 @@ package org.condition4j.tflite;
 
 import org.condition4j.report.Charts;
 import org.condition4j.report.FileSizes;
+import org.condition4j.report.Tables;
+import org.condition4j.stats.Accuracy;
+import org.condition4j.stats.PairedComparison;
 import org.nd4j.linalg.dataset.DataSet;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
@@ -10,7 +13,6 @@ import tech.tablesaw.api.Table;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,10 @@ import java.util.Map;
  * }</pre>
  */
 public final class ModelComparison {
+    /** The column of each accuracy's 95 % interval, in every table that shows accuracies. */
+    public static final String INTERVAL_COLUMN = "95 % interval";
+    /** The start of the column saying whether a model differs significantly from the reference model. */
+    public static final String SIGNIFICANCE_COLUMN = "significant vs";
 
     /** One measured model. */
     public record Entry(String name, Path file, TfliteInterpreter.Evaluation evaluation, long sizeBytes,
@@ -40,6 +46,8 @@ public final class ModelComparison {
         public Map<String, Object> metrics(String prefix) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put(prefix + "accuracy", accuracy());
+            m.put(prefix + "accuracy_ci95_low", evaluation.accuracyWithInterval().interval().lower());
+            m.put(prefix + "accuracy_ci95_high", evaluation.accuracyWithInterval().interval().upper());
             m.put(prefix + "eval_images", evaluation.images());
             m.put(prefix + "size_bytes", sizeBytes);
             m.put(prefix + "gzip_bytes", gzipBytes);
@@ -83,41 +91,53 @@ public final class ModelComparison {
         return List.copyOf(entries.values());
     }
 
-    /** model, accuracy %, size kB, gzip kB, gzip as % of the first model's, interpreter images/s. */
+    /** How the model named {@code name} differs from the first model on the same images (exact McNemar). */
+    public PairedComparison versusFirst(String name) {
+        return PairedComparison.of(entries.values().iterator().next().evaluation().hits(), entry(name).evaluation().hits());
+    }
+
+    /**
+     * model, accuracy % with its 95 % interval, whether it differs significantly from the first
+     * model on these images, size kB, gzip kB, gzip as % of the first model's, LiteRT images/s.
+     */
     public Table table() {
-        Table table = Table.create("Measured by the TFLite interpreter on " + testImages.numExamples() + " test images",
+        String first = entries.keySet().iterator().next();
+        Table table = Table.create("Measured by LiteRT on " + testImages.numExamples() + " test images",
                 StringColumn.create("model"),
                 DoubleColumn.create("accuracy %"),
+                StringColumn.create(INTERVAL_COLUMN),
+                StringColumn.create(SIGNIFICANCE_COLUMN + " " + first),
                 DoubleColumn.create("size kB"),
                 DoubleColumn.create("gzip kB"),
                 DoubleColumn.create("gzip vs first %"),
-                DoubleColumn.create("interpreter images/s"));
+                DoubleColumn.create("LiteRT images/s"));
         long firstGzip = entries.values().iterator().next().gzipBytes();
         for (Entry e : entries.values()) {
             table.stringColumn(0).append(e.name());
-            table.doubleColumn(1).append(round2(100 * e.accuracy()));
-            table.doubleColumn(2).append(round2(FileSizes.kilobytes(e.sizeBytes())));
-            table.doubleColumn(3).append(round2(FileSizes.kilobytes(e.gzipBytes())));
-            table.doubleColumn(4).append(round2(100.0 * e.gzipBytes() / firstGzip));
-            table.doubleColumn(5).append(Math.round(e.evaluation().imagesPerSecond()));
+            table.doubleColumn(1).append(100 * e.accuracy());
+            table.stringColumn(2).append(Tables.percentInterval(e.evaluation().accuracyWithInterval().interval()));
+            table.stringColumn(3).append(e.name().equals(first) ? "(reference)" : Tables.significance(versusFirst(e.name())));
+            table.doubleColumn(4).append(FileSizes.kilobytes(e.sizeBytes()));
+            table.doubleColumn(5).append(FileSizes.kilobytes(e.gzipBytes()));
+            table.doubleColumn(6).append(100.0 * e.gzipBytes() / firstGzip);
+            table.doubleColumn(7).append(e.evaluation().imagesPerSecond());
         }
         return table;
     }
 
-    /** Accuracy bars next to raw and gzip size bars. */
+    /** Accuracy bars with their 95 % intervals next to raw and gzip size bars. */
     public BufferedImage chart() {
         List<String> names = new ArrayList<>(entries.keySet());
-        List<Double> accuracy = new ArrayList<>();
+        List<Accuracy> accuracy = new ArrayList<>();
         List<Double> raw = new ArrayList<>();
         List<Double> gzip = new ArrayList<>();
         for (Entry e : entries.values()) {
-            accuracy.add(100 * e.accuracy());
+            accuracy.add(e.evaluation().accuracyWithInterval());
             raw.add(FileSizes.kilobytes(e.sizeBytes()));
             gzip.add(FileSizes.kilobytes(e.gzipBytes()));
         }
         return Charts.sideBySide(
-                Charts.bars("Accuracy on " + testImages.numExamples() + " test images", "%", names,
-                        Map.of("accuracy", accuracy), Math.max(0, Math.floor(Collections.min(accuracy)) - 2)),
+                Charts.accuracies("Accuracy on " + testImages.numExamples() + " test images", names, accuracy),
                 Charts.bars("File size", "kB", names, orderedMap("raw", raw, "gzip", gzip)));
     }
 
@@ -126,9 +146,5 @@ public final class ModelComparison {
         m.put(k1, v1);
         m.put(k2, v2);
         return m;
-    }
-
-    private static double round2(double x) {
-        return Math.round(100 * x) / 100.0;
     }
 }
