@@ -15,7 +15,7 @@ public record RunParameters(
         int evalLimit,
         int calibrationSamples) {
 
-    public static final RunParameters DEFAULTS = new RunParameters(5, 1, 60_000, 10_000, 1_000, 100);
+    public static final RunParameters DEFAULTS = new RunParameters(5, 1, 60_000, 10_000, 10_000, 100);
 
     public RunParameters {
         requireAtLeast("EPOCHS", epochs, 0);

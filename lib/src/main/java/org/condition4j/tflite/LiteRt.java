@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -90,9 +91,22 @@ public final class LiteRt {
      * with XNNPACK in one call; the seconds include starting the process.
      */
     public static TfliteInterpreter.Evaluation evaluate(Path model, DataSet data) {
-        float[][] rows = TfliteInterpreter.rows(data);
-        int[] labels = data.getLabels().argMax(1).toIntVector();
         long start = System.nanoTime();
+        float[][] outputs = outputs(model, data);
+        int[] predictions = new int[outputs.length];
+        for (int i = 0; i < outputs.length; i++) {
+            predictions[i] = TfliteInterpreter.argMax(outputs[i]);
+        }
+        return new TfliteInterpreter.Evaluation(data.getLabels().argMax(1).toIntVector(), predictions,
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * The model's output for every example of {@code data} (DL4J features), run by LiteRT with
+     * XNNPACK in one call: dequantized for an int8 output.
+     */
+    public static float[][] outputs(Path model, DataSet data) {
+        float[][] rows = TfliteInterpreter.rows(data);
         try (TfliteInterpreter interpreter = TfliteInterpreter.open(model)) {
             byte[] first = interpreter.encodeInput(rows[0]);
             byte[] inputs = new byte[first.length * rows.length];
@@ -105,13 +119,11 @@ public final class LiteRt {
                 throw new IllegalStateException("LiteRT returned " + outputs.length + " output bytes for "
                         + rows.length + " images of " + model.getFileName());
             }
-            int[] predictions = new int[rows.length];
-            byte[] one = new byte[outputBytes];
+            float[][] decoded = new float[rows.length][];
             for (int i = 0; i < rows.length; i++) {
-                System.arraycopy(outputs, i * outputBytes, one, 0, outputBytes);
-                predictions[i] = interpreter.predictFromRaw(one);
+                decoded[i] = interpreter.decode(Arrays.copyOfRange(outputs, i * outputBytes, (i + 1) * outputBytes));
             }
-            return new TfliteInterpreter.Evaluation(labels, predictions, (System.nanoTime() - start) / 1e9);
+            return decoded;
         }
     }
 

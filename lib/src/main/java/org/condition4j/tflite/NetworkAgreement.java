@@ -7,7 +7,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import java.nio.file.Path;
 
 /**
- * How closely a .tflite file, run by the TFLite interpreter, reproduces the DL4J network it was
+ * How closely a .tflite file, run by LiteRT ({@link LiteRt#outputs}), reproduces the DL4J network it was
  * exported from, on the same images: same predicted class, output differences, and how often
  * every output is within one int8 softmax step (1/256).
  */
@@ -20,34 +20,32 @@ public record NetworkAgreement(int images, int sameClass, int withinOneStep, dou
     public static NetworkAgreement of(MultiLayerNetwork net, Path tflite, DataSet examples) {
         INDArray networkOutputs = net.output(examples.getFeatures(), false);
         long[] labels = examples.getLabels().argMax(1).toLongVector();
-        float[][] images = examples.getFeatures().toFloatMatrix();
+        float[][] outputs = LiteRt.outputs(tflite, examples);
         int sameClass = 0;
         int withinOneStep = 0;
         int networkCorrect = 0;
         double largest = 0;
-        try (TfliteInterpreter interpreter = TfliteInterpreter.open(tflite)) {
-            for (int i = 0; i < images.length; i++) {
-                float[] fileOutputs = interpreter.run(images[i]);
-                int networkClass = 0;
-                int fileClass = 0;
-                double difference = 0;
-                for (int k = 0; k < fileOutputs.length; k++) {
-                    double expected = networkOutputs.getDouble(i, k);
-                    difference = Math.max(difference, Math.abs(fileOutputs[k] - expected));
-                    if (fileOutputs[k] > fileOutputs[fileClass]) {
-                        fileClass = k;
-                    }
-                    if (expected > networkOutputs.getDouble(i, networkClass)) {
-                        networkClass = k;
-                    }
+        for (int i = 0; i < outputs.length; i++) {
+            float[] fileOutputs = outputs[i];
+            int networkClass = 0;
+            int fileClass = 0;
+            double difference = 0;
+            for (int k = 0; k < fileOutputs.length; k++) {
+                double expected = networkOutputs.getDouble(i, k);
+                difference = Math.max(difference, Math.abs(fileOutputs[k] - expected));
+                if (fileOutputs[k] > fileOutputs[fileClass]) {
+                    fileClass = k;
                 }
-                sameClass += fileClass == networkClass ? 1 : 0;
-                withinOneStep += difference <= SOFTMAX_STEP ? 1 : 0;
-                networkCorrect += networkClass == labels[i] ? 1 : 0;
-                largest = Math.max(largest, difference);
+                if (expected > networkOutputs.getDouble(i, networkClass)) {
+                    networkClass = k;
+                }
             }
+            sameClass += fileClass == networkClass ? 1 : 0;
+            withinOneStep += difference <= SOFTMAX_STEP ? 1 : 0;
+            networkCorrect += networkClass == labels[i] ? 1 : 0;
+            largest = Math.max(largest, difference);
         }
-        return new NetworkAgreement(images.length, sameClass, withinOneStep, largest, networkCorrect);
+        return new NetworkAgreement(outputs.length, sameClass, withinOneStep, largest, networkCorrect);
     }
 
     /** Share of images on which network and file predict the same class. */

@@ -282,12 +282,8 @@ public final class TfliteInterpreter implements AutoCloseable {
         return bytes;
     }
 
-    /** The predicted class for one output tensor's raw bytes (as {@link #runRaw} returns them). */
-    int predictFromRaw(byte[] rawOutput) {
-        return argMax(decode(rawOutput));
-    }
-
-    private float[] decode(byte[] raw) {
+    /** One output tensor's raw bytes as floats (dequantized for an int8 output). */
+    float[] decode(byte[] raw) {
         if (int8Output) {
             float[] values = new float[raw.length];
             for (int i = 0; i < raw.length; i++) {
@@ -300,7 +296,7 @@ public final class TfliteInterpreter implements AutoCloseable {
         return values;
     }
 
-    private static int argMax(float[] values) {
+    static int argMax(float[] values) {
         int best = 0;
         for (int i = 1; i < values.length; i++) {
             if (values[i] > values[best]) {

@@ -13,7 +13,7 @@ class RunParametersTest {
     @Test
     void absentVariablesTakeTheSeedDefaults() {
         RunParameters params = RunParameters.from(Map.of());
-        assertEquals(new RunParameters(5, 1, 60_000, 10_000, 1_000, 100), params);
+        assertEquals(new RunParameters(5, 1, 60_000, 10_000, 10_000, 100), params);
     }
 
     @Test

@@ -2,7 +2,7 @@ package org.condition4j.notebooks;
 
 import org.condition4j.data.Mnist;
 import org.condition4j.report.Metrics;
-import org.condition4j.tflite.TfliteInterpreter;
+import org.condition4j.tflite.LiteRt;
 import org.condition4j.tflite.TfliteModel;
 import org.condition4j.tflite.WeightStatistics;
 import org.nd4j.linalg.dataset.DataSet;
@@ -67,10 +67,8 @@ final class ClusteringCheck {
         DataSet test = Mnist.load().testSample(evalImages);
         double clusteredAccuracy;
         double plainAccuracy;
-        try (TfliteInterpreter c = TfliteInterpreter.open(clusteredFile); TfliteInterpreter p = TfliteInterpreter.open(plainFile)) {
-            clusteredAccuracy = c.accuracy(test);
-            plainAccuracy = p.accuracy(test);
-        }
+        clusteredAccuracy = LiteRt.evaluate(clusteredFile, test).accuracy();
+        plainAccuracy = LiteRt.evaluate(plainFile, test).accuracy();
         assertEquals(clusteredAccuracy, metrics.number("int8_accuracy").orElseThrow(), 1e-12,
                 "the notebook's accuracy differs from the written clustered model's");
         assertEquals(plainAccuracy, metrics.number("baseline_int8_accuracy").orElseThrow(), 1e-12,

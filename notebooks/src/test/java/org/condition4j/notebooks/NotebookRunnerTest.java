@@ -33,7 +33,7 @@ class NotebookRunnerTest {
             "FINE_TUNE_EPOCHS", "1",
             "TRAIN_LIMIT", "10000",
             "TEST_LIMIT", "2000",
-            "EVAL_LIMIT", "500",
+            "EVAL_LIMIT", "10000",
             "CALIBRATION_SAMPLES", "100",
             "VELA_CONFIGURATIONS", "small");
 

@@ -2,7 +2,7 @@ package org.condition4j.notebooks;
 
 import org.condition4j.data.Mnist;
 import org.condition4j.report.Metrics;
-import org.condition4j.tflite.TfliteInterpreter;
+import org.condition4j.tflite.LiteRt;
 import org.condition4j.tflite.TfliteModel;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -45,10 +45,8 @@ final class PostTrainingQuantizationCheck {
         DataSet test = Mnist.load().testSample(evalImages);
         double floatAccuracy;
         double int8Accuracy;
-        try (TfliteInterpreter f = TfliteInterpreter.open(floatFile); TfliteInterpreter q = TfliteInterpreter.open(int8File)) {
-            floatAccuracy = f.accuracy(test);
-            int8Accuracy = q.accuracy(test);
-        }
+        floatAccuracy = LiteRt.evaluate(floatFile, test).accuracy();
+        int8Accuracy = LiteRt.evaluate(int8File, test).accuracy();
         Metrics metrics = Metrics.read(Metrics.fileFor(int8File));
         assertEquals(int8Accuracy, metrics.number("int8_accuracy").orElseThrow(), 1e-12,
                 "the notebook's int8 accuracy differs from the written model's");

@@ -3,7 +3,7 @@ package org.condition4j.notebooks;
 import org.condition4j.data.Mnist;
 import org.condition4j.report.FileSizes;
 import org.condition4j.report.Metrics;
-import org.condition4j.tflite.TfliteInterpreter;
+import org.condition4j.tflite.LiteRt;
 import org.condition4j.tflite.TfliteModel;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -64,10 +64,8 @@ final class PruningCheck {
         DataSet test = Mnist.load().testSample(evalImages);
         double prunedAccuracy;
         double plainAccuracy;
-        try (TfliteInterpreter p = TfliteInterpreter.open(pruned); TfliteInterpreter q = TfliteInterpreter.open(plain)) {
-            prunedAccuracy = p.accuracy(test);
-            plainAccuracy = q.accuracy(test);
-        }
+        prunedAccuracy = LiteRt.evaluate(pruned, test).accuracy();
+        plainAccuracy = LiteRt.evaluate(plain, test).accuracy();
         assertEquals(prunedAccuracy, metrics.number("int8_accuracy").orElseThrow(), 1e-12,
                 "the notebook's int8 accuracy differs from the written model's");
         assertEquals(plainAccuracy, metrics.number("baseline_int8_accuracy").orElseThrow(), 1e-12,

@@ -5,6 +5,7 @@ import org.condition4j.model.ModelStore;
 import org.condition4j.qat.QatModel;
 import org.condition4j.report.Metrics;
 import org.condition4j.tflite.TfliteExport;
+import org.condition4j.tflite.LiteRt;
 import org.condition4j.tflite.TfliteInterpreter;
 import org.condition4j.tflite.TfliteModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -56,15 +57,12 @@ final class QuantizationAwareTrainingCheck {
         int evalImages = Integer.parseInt(NotebookRunnerTest.SMALL_RUN.get("EVAL_LIMIT"));
         DataSet test = Mnist.load().testSample(evalImages);
         INDArray networkOutputs = qat.network().output(test.getFeatures());
-        float[][] images = test.getFeatures().toFloatMatrix();
+        TfliteInterpreter.Evaluation int8 = LiteRt.evaluate(int8File, test);
         int sameClass = 0;
-        double int8Accuracy;
-        try (TfliteInterpreter tflite = TfliteInterpreter.open(int8File)) {
-            for (int i = 0; i < images.length; i++) {
-                sameClass += tflite.predict(images[i]) == networkOutputs.getRow(i).argMax().getInt(0) ? 1 : 0;
-            }
-            int8Accuracy = tflite.accuracy(test);
+        for (int i = 0; i < int8.images(); i++) {
+            sameClass += int8.predictions()[i] == networkOutputs.getRow(i).argMax().getInt(0) ? 1 : 0;
         }
+        double int8Accuracy = int8.accuracy();
         Metrics metrics = Metrics.read(Metrics.fileFor(int8File));
         assertEquals(int8Accuracy, metrics.number("int8_accuracy").orElseThrow(), 1e-12,
                 "the notebook's int8 accuracy differs from the written model's");
