@@ -1,6 +1,7 @@
 package org.condition4j.cluster;
 
 import org.condition4j.model.Training;
+import org.condition4j.report.Tables;
 import org.condition4j.quantize.Int8Scheme;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -12,6 +13,8 @@ import tech.tablesaw.api.Table;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -64,13 +67,13 @@ public final class ClusterStatistics {
      * Clusters {@code net} once with each {@link CentroidInit} ({@code config} otherwise
      * unchanged) and compares them before any fine-tuning: k-means iterations (summed over the
      * kernels), the mean squared distance of the weights from their centroids (over all clustered
-     * weights) and the accuracy on {@code test} (in percent).
+     * weights) and the accuracy on {@code test} with its interval and whether it differs significantly
+     * from the first initialisation's.
      */
     public static Table initialisations(MultiLayerNetwork net, ClusteringConfig config, DataSetIterator test) {
-        StringColumn init = StringColumn.create("initialisation");
         IntColumn iterations = IntColumn.create("k-means iterations");
         DoubleColumn error = DoubleColumn.create("mean squared error");
-        DoubleColumn accuracy = DoubleColumn.create("accuracy %");
+        Map<String, boolean[]> hits = new LinkedHashMap<>();
         for (CentroidInit each : CentroidInit.values()) {
             ClusteredModel clustered = Clustering.cluster(net, config.withInit(each));
             Table summary = clustered.summary();
@@ -78,13 +81,14 @@ public final class ClusterStatistics {
             for (int r = 0; r < summary.rowCount(); r++) {
                 squares += summary.doubleColumn("mean squared error").get(r) * summary.intColumn("weights").get(r);
             }
-            init.append(each.name());
             iterations.append((int) summary.intColumn("k-means iterations").sum());
             error.append(squares / summary.intColumn("weights").sum());
-            accuracy.append(Math.round(10_000 * Training.accuracy(clustered.network(), test)) / 100.0);
+            hits.put(each.name(), Training.hits(clustered.network(), test));
         }
-        return Table.create("Centroid initialisations (" + config.clusters() + " clusters, before fine-tuning)",
-                init, iterations, error, accuracy);
+        Table table = Tables.accuracies("Centroid initialisations (" + config.clusters() + " clusters, before fine-tuning)",
+                hits);
+        table.column(0).setName("initialisation");
+        return table.insertColumn(1, iterations).insertColumn(2, error);
     }
 
     /** Distinct values of all clusterable kernels together (the "unique weights" of a model). */

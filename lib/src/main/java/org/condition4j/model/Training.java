@@ -1,6 +1,7 @@
 package org.condition4j.model;
 
 import org.condition4j.data.MnistBatches;
+import org.condition4j.stats.Accuracy;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
@@ -8,7 +9,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.optimize.api.TrainingListener;
-import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -102,10 +102,11 @@ public final class Training {
         }
         previousBatches = batches;
         double trainSeconds = seconds(start);
-        double testAccuracy = test == null ? Double.NaN : accuracy(net, test);
+        Accuracy tested = test == null ? null : measure(net, test);
+        double testAccuracy = tested == null ? Double.NaN : tested.value();
         TrainingHistory.Epoch row = new TrainingHistory.Epoch(epoch, lossSum / Math.max(1, batches),
-                images == 0 ? Double.NaN : (double) correct / images, testAccuracy, trainSeconds,
-                images / trainSeconds);
+                images == 0 ? Double.NaN : (double) correct / images, testAccuracy,
+                tested == null ? 0 : tested.images(), trainSeconds, images / trainSeconds);
         draw(epoch, epochs, batches, batches, row.loss(), row.trainAccuracy(), row.imagesPerSecond(),
                 testAccuracy, true);
         return row;
@@ -113,10 +114,32 @@ public final class Training {
 
     /** Accuracy of {@code net} on every batch of {@code data}. */
     public static double accuracy(MultiLayerNetwork net, DataSetIterator data) {
+        return measure(net, data).value();
+    }
+
+    /** Correct predictions of {@code net} on every batch of {@code data}, with the count for its interval. */
+    public static Accuracy measure(MultiLayerNetwork net, DataSetIterator data) {
+        return Accuracy.of(hits(net, data));
+    }
+
+    /** Per image of {@code data}, in order: does {@code net} predict its label? For paired comparisons. */
+    public static boolean[] hits(MultiLayerNetwork net, DataSetIterator data) {
         data.reset();
-        Evaluation evaluation = net.evaluate(data);
+        List<Boolean> hits = new ArrayList<>();
+        while (data.hasNext()) {
+            DataSet batch = data.next();
+            int[] predicted = net.output(batch.getFeatures(), false).argMax(1).toIntVector();
+            int[] labels = batch.getLabels().argMax(1).toIntVector();
+            for (int i = 0; i < labels.length; i++) {
+                hits.add(predicted[i] == labels[i]);
+            }
+        }
         data.reset();
-        return evaluation.accuracy();
+        boolean[] result = new boolean[hits.size()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = hits.get(i);
+        }
+        return result;
     }
 
     private void draw(int epoch, int epochs, int batch, int totalBatches, double loss, double trainAccuracy,

@@ -1,5 +1,7 @@
 package org.condition4j.model;
 
+import org.condition4j.stats.Accuracy;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -11,8 +13,13 @@ public final class TrainingHistory {
      * One epoch: mean training loss, accuracy on the training batches as they were trained,
      * accuracy on the held-out test images ({@code NaN} when none were given), wall time, speed.
      */
-    public record Epoch(int epoch, double loss, double trainAccuracy, double testAccuracy,
-                        double seconds, double imagesPerSecond) {}
+    public record Epoch(int epoch, double loss, double trainAccuracy, double testAccuracy, int testImages,
+                        double seconds, double imagesPerSecond) {
+        /** The test accuracy with its interval, or null when no test images were given. */
+        public Accuracy test() {
+            return testImages == 0 ? null : new Accuracy((int) Math.round(testAccuracy * testImages), testImages);
+        }
+    }
 
     private final List<Epoch> epochs = new ArrayList<>();
 

@@ -1,6 +1,7 @@
 package org.condition4j.report;
 
 import org.condition4j.model.TrainingHistory;
+import org.condition4j.stats.Accuracy;
 import org.condition4j.stats.Interval;
 import org.condition4j.stats.PairedComparison;
 import org.deeplearning4j.nn.api.Layer;
@@ -26,6 +27,7 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Tablesaw tables for the notebooks, and their HTML form. In a JJava notebook,
@@ -33,6 +35,11 @@ import java.util.List;
  */
 public final class Tables {
     private Tables() {}
+
+    /** The header of the column after every accuracy: that accuracy's 95 % Wilson interval, in percent. */
+    public static final String INTERVAL_COLUMN = "95 % interval";
+    /** The header start of the column saying whether a model's accuracy differs significantly from the first row's. */
+    public static final String SIGNIFICANCE_COLUMN = "significant vs";
 
     /** The most significant digits a table shows: more would claim a precision no figure here has. */
     public static final int SIGNIFICANT_DIGITS = 4;
@@ -67,6 +74,7 @@ public final class Tables {
                 DoubleColumn.create("loss"),
                 DoubleColumn.create("train accuracy %"),
                 DoubleColumn.create("test accuracy %"),
+                StringColumn.create(INTERVAL_COLUMN),
                 DoubleColumn.create("seconds"),
                 DoubleColumn.create("images/s"));
         for (TrainingHistory.Epoch e : history.epochs()) {
@@ -74,8 +82,9 @@ public final class Tables {
             table.doubleColumn(1).append(e.loss());
             table.doubleColumn(2).append(100 * e.trainAccuracy());
             table.doubleColumn(3).append(100 * e.testAccuracy());
-            table.doubleColumn(4).append(e.seconds());
-            table.doubleColumn(5).append(e.imagesPerSecond());
+            table.stringColumn(4).append(e.test() == null ? "" : percentInterval(e.test().interval()));
+            table.doubleColumn(5).append(e.seconds());
+            table.doubleColumn(6).append(e.imagesPerSecond());
         }
         return table;
     }
@@ -135,6 +144,29 @@ public final class Tables {
         BigDecimal rounded = new BigDecimal(x).round(new MathContext(SIGNIFICANT_DIGITS, RoundingMode.HALF_EVEN));
         return rounded.scale() < 0 ? rounded.setScale(0).toPlainString()
                 : rounded.stripTrailingZeros().toPlainString();
+    }
+
+    /**
+     * Models measured on the same images, one row each: accuracy %, its 95 % interval, and whether
+     * it differs significantly from the first row's model (exact McNemar on the paired predictions).
+     * {@code hits} holds, per model, whether each image was predicted right.
+     */
+    public static Table accuracies(String title, Map<String, boolean[]> hits) {
+        if (hits.isEmpty()) {
+            throw new IllegalArgumentException("No models to compare");
+        }
+        String first = hits.keySet().iterator().next();
+        Table table = Table.create(title, StringColumn.create("model"), DoubleColumn.create("accuracy %"),
+                StringColumn.create(INTERVAL_COLUMN), StringColumn.create(SIGNIFICANCE_COLUMN + " " + first));
+        for (Map.Entry<String, boolean[]> e : hits.entrySet()) {
+            Accuracy accuracy = Accuracy.of(e.getValue());
+            table.stringColumn(0).append(e.getKey());
+            table.doubleColumn(1).append(100 * accuracy.value());
+            table.stringColumn(2).append(percentInterval(accuracy.interval()));
+            table.stringColumn(3).append(e.getKey().equals(first) ? "(reference)"
+                    : significance(PairedComparison.of(hits.get(first), e.getValue())));
+        }
+        return table;
     }
 
     /** A 95 % interval of a proportion in percent, both bounds through {@link #number}: "97.91 – 98.43". */

@@ -7,7 +7,6 @@ import org.condition4j.stats.Accuracy;
 import org.condition4j.stats.PairedComparison;
 import org.nd4j.linalg.dataset.DataSet;
 import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.awt.image.BufferedImage;
@@ -30,10 +29,6 @@ import java.util.Map;
  * }</pre>
  */
 public final class ModelComparison {
-    /** The column of each accuracy's 95 % interval, in every table that shows accuracies. */
-    public static final String INTERVAL_COLUMN = "95 % interval";
-    /** The start of the column saying whether a model differs significantly from the reference model. */
-    public static final String SIGNIFICANCE_COLUMN = "significant vs";
 
     /** One measured model. */
     public record Entry(String name, Path file, TfliteInterpreter.Evaluation evaluation, long sizeBytes,
@@ -42,12 +37,19 @@ public final class ModelComparison {
             return evaluation.accuracy();
         }
 
-        /** accuracy, eval_images, size_bytes, gzip_bytes, for a metrics JSON. */
+        /** The accuracy's 95 % interval as {@code <prefix>accuracy_ci95_low/high}, for a metrics JSON. */
+        public Map<String, Object> interval(String prefix) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put(prefix + "accuracy_ci95_low", evaluation.accuracyWithInterval().interval().lower());
+            m.put(prefix + "accuracy_ci95_high", evaluation.accuracyWithInterval().interval().upper());
+            return m;
+        }
+
+        /** accuracy with its interval, eval_images, size_bytes, gzip_bytes, for a metrics JSON. */
         public Map<String, Object> metrics(String prefix) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put(prefix + "accuracy", accuracy());
-            m.put(prefix + "accuracy_ci95_low", evaluation.accuracyWithInterval().interval().lower());
-            m.put(prefix + "accuracy_ci95_high", evaluation.accuracyWithInterval().interval().upper());
+            m.putAll(interval(prefix));
             m.put(prefix + "eval_images", evaluation.images());
             m.put(prefix + "size_bytes", sizeBytes);
             m.put(prefix + "gzip_bytes", gzipBytes);
@@ -91,9 +93,9 @@ public final class ModelComparison {
         return List.copyOf(entries.values());
     }
 
-    /** How the model named {@code name} differs from the first model on the same images (exact McNemar). */
-    public PairedComparison versusFirst(String name) {
-        return PairedComparison.of(entries.values().iterator().next().evaluation().hits(), entry(name).evaluation().hits());
+    /** Whether the models named {@code first} and {@code second} differ on these images (exact McNemar). */
+    public PairedComparison versus(String first, String second) {
+        return PairedComparison.of(entry(first).evaluation().hits(), entry(second).evaluation().hits());
     }
 
     /**
@@ -101,28 +103,21 @@ public final class ModelComparison {
      * model on these images, size kB, gzip kB, gzip as % of the first model's, LiteRT images/s.
      */
     public Table table() {
-        String first = entries.keySet().iterator().next();
-        Table table = Table.create("Measured by LiteRT on " + testImages.numExamples() + " test images",
-                StringColumn.create("model"),
-                DoubleColumn.create("accuracy %"),
-                StringColumn.create(INTERVAL_COLUMN),
-                StringColumn.create(SIGNIFICANCE_COLUMN + " " + first),
-                DoubleColumn.create("size kB"),
-                DoubleColumn.create("gzip kB"),
-                DoubleColumn.create("gzip vs first %"),
-                DoubleColumn.create("LiteRT images/s"));
+        Map<String, boolean[]> hits = new LinkedHashMap<>();
+        entries.forEach((name, e) -> hits.put(name, e.evaluation().hits()));
+        Table table = Tables.accuracies("Measured by LiteRT on " + testImages.numExamples() + " test images", hits);
+        DoubleColumn size = DoubleColumn.create("size kB");
+        DoubleColumn gzip = DoubleColumn.create("gzip kB");
+        DoubleColumn gzipShare = DoubleColumn.create("gzip vs first %");
+        DoubleColumn speed = DoubleColumn.create("LiteRT images/s");
         long firstGzip = entries.values().iterator().next().gzipBytes();
         for (Entry e : entries.values()) {
-            table.stringColumn(0).append(e.name());
-            table.doubleColumn(1).append(100 * e.accuracy());
-            table.stringColumn(2).append(Tables.percentInterval(e.evaluation().accuracyWithInterval().interval()));
-            table.stringColumn(3).append(e.name().equals(first) ? "(reference)" : Tables.significance(versusFirst(e.name())));
-            table.doubleColumn(4).append(FileSizes.kilobytes(e.sizeBytes()));
-            table.doubleColumn(5).append(FileSizes.kilobytes(e.gzipBytes()));
-            table.doubleColumn(6).append(100.0 * e.gzipBytes() / firstGzip);
-            table.doubleColumn(7).append(e.evaluation().imagesPerSecond());
+            size.append(FileSizes.kilobytes(e.sizeBytes()));
+            gzip.append(FileSizes.kilobytes(e.gzipBytes()));
+            gzipShare.append(100.0 * e.gzipBytes() / firstGzip);
+            speed.append(e.evaluation().imagesPerSecond());
         }
-        return table;
+        return table.addColumns(size, gzip, gzipShare, speed);
     }
 
     /** Accuracy bars with their 95 % intervals next to raw and gzip size bars. */

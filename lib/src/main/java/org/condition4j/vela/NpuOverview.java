@@ -1,5 +1,9 @@
 package org.condition4j.vela;
 
+import org.condition4j.report.Tables;
+import org.condition4j.stats.Accuracy;
+import org.condition4j.stats.PairedComparison;
+
 import org.condition4j.io.AtomicFiles;
 import org.condition4j.report.Charts;
 import org.condition4j.report.FileSizes;
@@ -35,8 +39,18 @@ public final class NpuOverview {
             "pruned_post_training_quant_model", "clustered_post_training_quant_model");
 
     /** One model: measured accuracies (NaN when not recorded), file figures, and Vela's reports. */
-    public record Row(String model, double floatAccuracy, double int8Accuracy, long sizeBytes, long gzipBytes,
-                      double sparsity, int maxDistinctWeights, boolean int8, Map<VelaTarget, VelaReport> vela) {}
+    public record Row(String model, double floatAccuracy, double int8Accuracy, int evalImages,
+                      double int8PValueVsBaselineInt8, long sizeBytes, long gzipBytes, double sparsity,
+                      int maxDistinctWeights, boolean int8, Map<VelaTarget, VelaReport> vela) {
+        /** {@code accuracy} (a fraction of {@link #evalImages}) with its interval, or null if not measured. */
+        Accuracy withInterval(double accuracy) {
+            return Double.isNaN(accuracy) || evalImages <= 0 ? null
+                    : new Accuracy((int) Math.round(accuracy * evalImages), evalImages);
+        }
+    }
+
+    /** The metrics key of an int8 model's p-value against the post-training int8 model (exact McNemar). */
+    public static final String P_VS_BASELINE_INT8 = "int8_p_vs_baseline_int8";
 
     private final List<VelaTarget> targets;
     private final List<Row> rows;
@@ -62,7 +76,9 @@ public final class NpuOverview {
             String name = baseName(file);
             double floatAccuracy = metrics.number("float_accuracy").orElse(metrics.number("accuracy").orElse(Double.NaN));
             double int8Accuracy = int8 ? metrics.number("int8_accuracy").orElse(Double.NaN) : Double.NaN;
-            rows.add(new Row(name, floatAccuracy, int8Accuracy, FileSizes.raw(file), FileSizes.gzip(file),
+            int images = metrics.number("eval_images").map(Number::intValue).orElse(0);
+            double p = metrics.number(P_VS_BASELINE_INT8).orElse(Double.NaN);
+            rows.add(new Row(name, floatAccuracy, int8Accuracy, images, p, FileSizes.raw(file), FileSizes.gzip(file),
                     weights.overallSparsity(), weights.maxDistinct(), int8, reports));
         }
         if (rows.isEmpty()) {
@@ -84,7 +100,9 @@ public final class NpuOverview {
     public Table table(VelaTarget target) {
         Table table = Table.create("All models on " + target,
                 StringColumn.create("model"), DoubleColumn.create("float accuracy %"),
-                DoubleColumn.create("int8 accuracy %"), DoubleColumn.create("size kB"), DoubleColumn.create("gzip kB"),
+                StringColumn.create(Tables.INTERVAL_COLUMN + " (float)"),
+                DoubleColumn.create("int8 accuracy %"), StringColumn.create(Tables.INTERVAL_COLUMN + " (int8)"),
+                StringColumn.create(Tables.SIGNIFICANCE_COLUMN + " post-training int8"), DoubleColumn.create("size kB"), DoubleColumn.create("gzip kB"),
                 DoubleColumn.create("sparsity %"), IntColumn.create("distinct weights (max per tensor)"),
                 DoubleColumn.create("NPU ops %"), DoubleColumn.create("SRAM KiB"),
                 DoubleColumn.create("flash/DRAM KiB"), LongColumn.create("encoded weights bytes"),
@@ -93,25 +111,34 @@ public final class NpuOverview {
             VelaReport v = r.vela().get(target);
             table.stringColumn(0).append(r.model());
             table.doubleColumn(1).append(round(100 * r.floatAccuracy(), 2));
-            table.doubleColumn(2).append(round(100 * r.int8Accuracy(), 2));
-            table.doubleColumn(3).append(round(FileSizes.kilobytes(r.sizeBytes()), 1));
-            table.doubleColumn(4).append(round(FileSizes.kilobytes(r.gzipBytes()), 1));
-            table.doubleColumn(5).append(round(100 * r.sparsity(), 1));
-            table.intColumn(6).append(r.maxDistinctWeights());
-            table.doubleColumn(7).append(round(v.npuOperatorPercent(), 1));
+            table.stringColumn(2).append(interval(r.withInterval(r.floatAccuracy())));
+            table.doubleColumn(3).append(round(100 * r.int8Accuracy(), 2));
+            table.stringColumn(4).append(interval(r.withInterval(r.int8Accuracy())));
+            table.stringColumn(5).append(Double.isNaN(r.int8PValueVsBaselineInt8()) ? ""
+                    : (r.int8PValueVsBaselineInt8() < PairedComparison.ALPHA ? "yes" : "no") + " (p = "
+                    + Tables.number(r.int8PValueVsBaselineInt8()) + ")");
+            table.doubleColumn(6).append(round(FileSizes.kilobytes(r.sizeBytes()), 1));
+            table.doubleColumn(7).append(round(FileSizes.kilobytes(r.gzipBytes()), 1));
+            table.doubleColumn(8).append(round(100 * r.sparsity(), 1));
+            table.intColumn(9).append(r.maxDistinctWeights());
+            table.doubleColumn(10).append(round(v.npuOperatorPercent(), 1));
             if (v.npuOperators() > 0) {
-                table.doubleColumn(8).append(round(v.sramKiB(), 1));
-                table.doubleColumn(9).append(round(v.offChipFlashKiB() + v.dramKiB(), 1));
-                table.longColumn(10).append(v.encodedWeightBytes());
-                table.doubleColumn(11).append(round(v.inferenceMillis(), 3));
+                table.doubleColumn(11).append(round(v.sramKiB(), 1));
+                table.doubleColumn(12).append(round(v.offChipFlashKiB() + v.dramKiB(), 1));
+                table.longColumn(13).append(v.encodedWeightBytes());
+                table.doubleColumn(14).append(round(v.inferenceMillis(), 3));
             } else { // nothing on the NPU: Vela's memory and time figures do not apply
-                table.doubleColumn(8).appendMissing();
-                table.doubleColumn(9).appendMissing();
-                table.longColumn(10).appendMissing();
                 table.doubleColumn(11).appendMissing();
+                table.doubleColumn(12).appendMissing();
+                table.longColumn(13).appendMissing();
+                table.doubleColumn(14).appendMissing();
             }
         }
         return table;
+    }
+
+    private static String interval(Accuracy accuracy) {
+        return accuracy == null ? "" : Tables.percentInterval(accuracy.interval());
     }
 
     /** Writes {@link #table} for each configuration as {@code comparison_<accelerator>.csv} into {@code dir}. */

@@ -95,8 +95,8 @@ class ReportTest {
     @Test
     void historyTableHasOneRowPerEpoch() {
         TrainingHistory history = new TrainingHistory();
-        history.add(new TrainingHistory.Epoch(1, 0.5, 0.9, 0.95, 10, 6000));
-        history.add(new TrainingHistory.Epoch(2, 0.2, 0.96, 0.97, 10, 6000));
+        history.add(new TrainingHistory.Epoch(1, 0.5, 0.9, 0.95, 2000, 10, 6000));
+        history.add(new TrainingHistory.Epoch(2, 0.2, 0.96, 0.97, 2000, 10, 6000));
         Table table = Tables.history(history);
         assertEquals(2, table.rowCount());
         assertEquals(97.0, table.doubleColumn("test accuracy %").get(1), 1e-9);

@@ -54,6 +54,37 @@ record ExecutedNotebook(JsonNode json) {
         return found;
     }
 
+    private static final Pattern TABLE = Pattern.compile("<table.*?</table>", Pattern.DOTALL);
+    private static final Pattern HEADER = Pattern.compile("<th[^>]*>([^<]*)</th>");
+    private static final Pattern ROW = Pattern.compile("<tr");
+
+    /** One HTML table a notebook showed: its column headers and how many data rows it has. */
+    record HtmlTable(List<String> headers, int rows) {}
+
+    /** Every HTML table in the notebook's outputs. */
+    List<HtmlTable> tables() {
+        List<HtmlTable> tables = new ArrayList<>();
+        for (JsonNode cell : json.path("cells")) {
+            for (JsonNode output : cell.path("outputs")) {
+                Matcher table = TABLE.matcher(text(output.path("data").path("text/html")));
+                while (table.find()) {
+                    List<String> headers = new ArrayList<>();
+                    Matcher th = HEADER.matcher(table.group());
+                    while (th.find()) {
+                        headers.add(th.group(1).strip());
+                    }
+                    int rows = 0;
+                    Matcher tr = ROW.matcher(table.group());
+                    while (tr.find()) {
+                        rows++;
+                    }
+                    tables.add(new HtmlTable(headers, rows - 1));
+                }
+            }
+        }
+        return tables;
+    }
+
     /**
      * The most training-progress lines ("epoch 1/5 [====> ...") any one code cell shows, each
      * line as Jupyter displays it (a carriage return starts the line over).

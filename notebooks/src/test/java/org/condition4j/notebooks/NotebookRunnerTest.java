@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +92,10 @@ class NotebookRunnerTest {
                         assertTrue(verdict.startsWith("✓ Plausible."), notebook + ": the exercise with its default "
                                 + "setting must be plausible, got: " + verdict);
                     }
+                    assertEquals(List.of(), accuraciesWithoutInterval(result), notebook
+                            + ": accuracy columns not followed by their '" + Tables.INTERVAL_COLUMN + "' column");
+                    assertEquals(List.of(), comparisonsWithoutSignificance(result), notebook
+                            + ": tables comparing models' accuracies without a '" + Tables.SIGNIFICANCE_COLUMN + "' column");
                     NotebookChecks.forNotebook(notebook.getFileName().toString()).check(OUTPUTS, result);
                 })), site);
     }
@@ -105,6 +110,44 @@ class NotebookRunnerTest {
             process.destroyForcibly();
             fail("site.py failed:\n" + printed);
         }
+    }
+
+    /**
+     * Accuracy columns measured on test images (every header with "accuracy" except the running
+     * accuracy on training batches) whose next column is not their 95 % interval.
+     */
+    static List<String> accuraciesWithoutInterval(ExecutedNotebook notebook) {
+        List<String> missing = new ArrayList<>();
+        for (ExecutedNotebook.HtmlTable table : notebook.tables()) {
+            List<String> h = table.headers();
+            for (int i = 0; i < h.size(); i++) {
+                if (isTestAccuracy(h.get(i)) && (i + 1 == h.size() || !h.get(i + 1).startsWith(Tables.INTERVAL_COLUMN))) {
+                    missing.add(h.get(i) + " in " + h);
+                }
+            }
+        }
+        return missing;
+    }
+
+    /**
+     * Tables with an accuracy column and several rows that are models (not epochs of one
+     * training) but no column saying whether each differs significantly from the first.
+     */
+    static List<String> comparisonsWithoutSignificance(ExecutedNotebook notebook) {
+        List<String> missing = new ArrayList<>();
+        for (ExecutedNotebook.HtmlTable table : notebook.tables()) {
+            List<String> h = table.headers();
+            boolean comparesModels = table.rows() > 1 && h.stream().anyMatch(NotebookRunnerTest::isTestAccuracy)
+                    && !h.contains("epoch");
+            if (comparesModels && h.stream().noneMatch(x -> x.startsWith(Tables.SIGNIFICANCE_COLUMN))) {
+                missing.add(h.toString());
+            }
+        }
+        return missing;
+    }
+
+    private static boolean isTestAccuracy(String header) {
+        return header.contains("accuracy") && !header.startsWith("train");
     }
 
     private static Path execute(Path python, Path notebook) throws IOException, InterruptedException {

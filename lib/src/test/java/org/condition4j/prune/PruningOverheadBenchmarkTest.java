@@ -1,5 +1,8 @@
 package org.condition4j.prune;
 
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
 import org.condition4j.data.Mnist;
 import org.condition4j.model.SeedCnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -16,13 +19,15 @@ import java.util.Locale;
  * listener, with a listener that does nothing (DL4J itself works differently once any listener
  * is attached, and {@code Training} always attaches one), with the pruning listener keeping the
  * masks, and with it recomputing every mask (frequency 1). Rounds alternate so that load from
- * other processes hits all alike. Run as a plain main class with the test classpath.
+ * other processes hits all alike. Run with the other benchmarks (README).
  */
-public final class PruningOverheadBenchmark {
+@Tag("benchmark")
+class PruningOverheadBenchmarkTest {
     private static final int ROUNDS = 5;
     private static final int STEPS = 10;
 
-    public static void main(String[] args) {
+    @Test
+    void pruningCostPerTrainingStep() {
         DataSet batch = Mnist.load().trainSample(SeedCnn.BATCH_SIZE);
         MultiLayerNetwork plain = SeedCnn.create();
         MultiLayerNetwork idle = SeedCnn.create();

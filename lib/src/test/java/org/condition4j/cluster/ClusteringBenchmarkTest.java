@@ -1,5 +1,8 @@
 package org.condition4j.cluster;
 
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
 import org.condition4j.model.SeedCnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -11,11 +14,13 @@ import java.util.Locale;
 /**
  * Prints what clustering costs on the seed CNN (34,656 kernel weights): clustering with each
  * initialisation (k-means included), the clustering listener's work per training step, and a
- * training step of batch 128 for comparison. Run as a plain main class with the test classpath;
+ * training step of batch 128 for comparison. Run with the other benchmarks (README);
  * it is not part of the test suite.
  */
-public final class ClusteringBenchmark {
-    public static void main(String[] args) {
+@Tag("benchmark")
+class ClusteringBenchmarkTest {
+    @Test
+    void clusteringCost() {
         MultiLayerNetwork baseline = SeedCnn.create();
         for (CentroidInit init : CentroidInit.values()) {
             ClusteringConfig config = ClusteringConfig.of(16, init);
