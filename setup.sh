@@ -36,7 +36,8 @@ command -v npm >/dev/null || die "npm is missing: install Node.js with npm (MNIS
 lib_jar="lib/target/condition4j-lib-0.1.0-SNAPSHOT.jar"
 classpath_file="lib/target/classpath.txt"
 if [ ! -f "$lib_jar" ] || [ ! -f "$classpath_file" ] \
-   || [ -n "$(find pom.xml lib/pom.xml lib/src/main -newer "$lib_jar" -print -quit)" ]; then
+   || [ -n "$(find pom.xml lib/pom.xml lib/src/main -newer "$lib_jar" -print -quit)" ] \
+   || [ -n "$(find pom.xml lib/pom.xml -newer "$classpath_file" -print -quit)" ]; then
   say "Building the library (lib/)"
   quietly mvn -q -B install -pl lib -am -DskipTests
   quietly mvn -q -B -pl lib dependency:build-classpath -Dmdep.outputFile="$ROOT/$classpath_file" -Dmdep.includeScope=runtime

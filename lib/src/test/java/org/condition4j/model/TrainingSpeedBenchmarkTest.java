@@ -1,0 +1,112 @@
+package org.condition4j.model;
+
+import org.condition4j.data.Mnist;
+import org.condition4j.data.ProjectDirs;
+import org.condition4j.io.Subprocess;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * DL4J against TensorFlow on the same machine at the same time: epochs of the seed CNN (Adam 1e-3,
+ * batch 128, the first {@code benchmark.images} training images, default all 60,000), alternating
+ * DL4J and Keras so that load from other processes hits both alike, and the ratio of the median
+ * epoch times. TensorFlow comes from a throwaway environment {@code lib/target/tf-venv}
+ * ({@code pip install tensorflow-cpu}, created on the first run); it is never part of the project.
+ * Prints figures and the machine's load; asserts nothing.
+ */
+@Tag("benchmark")
+class TrainingSpeedBenchmarkTest {
+    private static final int ROUNDS = Integer.getInteger("benchmark.rounds", 3);
+    private static final int IMAGES = Integer.getInteger("benchmark.images", 60_000);
+
+    @Test
+    void dl4jEpochAgainstTensorFlow() throws IOException {
+        Path python = tensorFlowPython();
+        Path script = Files.createTempFile("keras_epoch", ".py");
+        try (InputStream in = getClass().getResourceAsStream("keras_epoch.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+        Mnist mnist = Mnist.load();
+        Dl4jTraining dl4j = new Dl4jTraining();
+        double[] dl4jSeconds = new double[ROUNDS];
+        double[] tfSeconds = new double[ROUNDS];
+        System.out.printf(Locale.ROOT, "seed CNN, %d images per epoch, batch %d, Adam %.0e; load before: %s%n", IMAGES,
+                SeedCnn.BATCH_SIZE, SeedCnn.LEARNING_RATE, load());
+        for (int round = 0; round < ROUNDS; round++) {
+            dl4jSeconds[round] = dl4j.epoch(mnist);
+            // a fresh Keras process per round; the first epoch in it includes tracing, so two are run
+            Subprocess.Result tf = Subprocess.run(List.of(python.toString(), script.toString(),
+                    ProjectDirs.root().resolve("data/mnist").toString(), Integer.toString(IMAGES), "2"),
+                    Duration.ofHours(1), "Keras epochs");
+            if (tf.exitCode() != 0) {
+                throw new IllegalStateException("Keras failed:\n" + tf.output());
+            }
+            List<Double> epochs = new ArrayList<>();
+            tf.output().lines().filter(l -> l.startsWith("epoch ")).forEach(l -> epochs.add(Double.parseDouble(l.substring(6))));
+            tfSeconds[round] = epochs.get(epochs.size() - 1);
+            System.out.printf(Locale.ROOT, "  round %d: DL4J %6.1f s   TensorFlow %6.1f s (first epoch in its process %.1f s)   load %s%n",
+                    round + 1, dl4jSeconds[round], tfSeconds[round], epochs.get(0), load());
+        }
+        double dl4jMedian = median(dl4jSeconds);
+        double tfMedian = median(tfSeconds);
+        System.out.printf(Locale.ROOT, "median epoch: DL4J %.1f s, TensorFlow %.1f s, ratio DL4J/TF %.2f (goal <= 1.5)%n",
+                dl4jMedian, tfMedian, dl4jMedian / tfMedian);
+    }
+
+    /** One seed CNN trained on, epoch after epoch, as the notebooks train it. */
+    private static final class Dl4jTraining {
+        private final org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = SeedCnn.create();
+
+        double epoch(Mnist mnist) {
+            return Training.of(net).fit(mnist.train(SeedCnn.BATCH_SIZE, IMAGES), null, 1).last().seconds();
+        }
+    }
+
+    /** The Python of {@code lib/target/tf-venv}, created with tensorflow-cpu if missing. */
+    private static Path tensorFlowPython() {
+        Path venv = ProjectDirs.root().resolve("lib/target/tf-venv");
+        Path python = venv.resolve("bin/python");
+        if (!Files.isExecutable(python.resolveSibling("pip")) || !hasTensorFlow(python)) {
+            run(List.of("python3", "-m", "venv", venv.toString()), "creating " + venv);
+            run(List.of(python.toString(), "-m", "pip", "install", "-q", "tensorflow-cpu"), "pip install tensorflow-cpu");
+        }
+        return python;
+    }
+
+    private static boolean hasTensorFlow(Path python) {
+        return Files.isExecutable(python)
+                && Subprocess.run(List.of(python.toString(), "-c", "import tensorflow"), Duration.ofMinutes(2),
+                "import tensorflow").exitCode() == 0;
+    }
+
+    private static void run(List<String> command, String what) {
+        Subprocess.Result r = Subprocess.run(command, Duration.ofMinutes(30), what);
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException(what + " failed:\n" + r.output());
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}
