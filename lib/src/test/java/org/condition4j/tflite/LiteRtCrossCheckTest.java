@@ -56,8 +56,8 @@ class LiteRtCrossCheckTest {
             int ops = q.graph().ops().size();
             Path logits = TfliteExport.int8(q.prefix(ops - 1)).writeTo(dir.resolve("logits.tflite"));
             Path full = TfliteExport.int8(q).writeTo(dir.resolve("full.tflite"));
-            LiteRtCrossCheck.Result l = LiteRtCrossCheck.compare(logits, images, LiteRtCrossCheck.Kernels.REFERENCE);
-            LiteRtCrossCheck.Result f = LiteRtCrossCheck.compare(full, images, LiteRtCrossCheck.Kernels.REFERENCE);
+            LiteRtCrossCheck.Result l = LiteRtCrossCheck.compare(logits, images, LiteRt.Kernels.REFERENCE);
+            LiteRtCrossCheck.Result f = LiteRtCrossCheck.compare(full, images, LiteRt.Kernels.REFERENCE);
             System.out.println("LiteRT reference kernels vs TFLite 2.6, logits: " + l + "\n  softmax: " + f);
             assertEquals(100, l.samePrediction(), l.toString());
             assertTrue(l.largestDifference() <= REFERENCE_LOGIT_STEPS, l.toString());
