@@ -179,7 +179,13 @@ public final class Tables {
      * difference is significant at 5 %, "no (p = 0.4142)" when it is not.
      */
     public static String significance(PairedComparison comparison) {
-        return (comparison.significant() ? "yes" : "no") + " (p = " + number(comparison.pValue()) + ")";
+        return significance(comparison.pValue());
+    }
+
+    /** As {@link #significance(PairedComparison)} from the p-value alone; below 0.0001 as "p < 0.0001". */
+    public static String significance(double pValue) {
+        String p = pValue < 1e-4 ? "p < 0.0001" : "p = " + number(pValue);
+        return (pValue < PairedComparison.ALPHA ? "yes" : "no") + " (" + p + ")";
     }
 
     /** Tablesaw's hook for {@link #number}. */

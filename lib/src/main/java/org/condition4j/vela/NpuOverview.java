@@ -2,12 +2,12 @@ package org.condition4j.vela;
 
 import org.condition4j.report.Tables;
 import org.condition4j.stats.Accuracy;
-import org.condition4j.stats.PairedComparison;
 
 import org.condition4j.io.AtomicFiles;
 import org.condition4j.report.Charts;
 import org.condition4j.report.FileSizes;
 import org.condition4j.report.Metrics;
+import org.condition4j.tflite.BaselineInt8;
 import org.condition4j.tflite.TfliteModel;
 import org.condition4j.tflite.WeightStatistics;
 import tech.tablesaw.api.DoubleColumn;
@@ -114,9 +114,8 @@ public final class NpuOverview {
             table.stringColumn(2).append(interval(r.withInterval(r.floatAccuracy())));
             table.doubleColumn(3).append(round(100 * r.int8Accuracy(), 2));
             table.stringColumn(4).append(interval(r.withInterval(r.int8Accuracy())));
-            table.stringColumn(5).append(Double.isNaN(r.int8PValueVsBaselineInt8()) ? ""
-                    : (r.int8PValueVsBaselineInt8() < PairedComparison.ALPHA ? "yes" : "no") + " (p = "
-                    + Tables.number(r.int8PValueVsBaselineInt8()) + ")");
+            table.stringColumn(5).append((r.model() + ".tflite").equals(BaselineInt8.FILE_NAME) ? "(reference)"
+                    : Double.isNaN(r.int8PValueVsBaselineInt8()) ? "" : Tables.significance(r.int8PValueVsBaselineInt8()));
             table.doubleColumn(6).append(round(FileSizes.kilobytes(r.sizeBytes()), 1));
             table.doubleColumn(7).append(round(FileSizes.kilobytes(r.gzipBytes()), 1));
             table.doubleColumn(8).append(round(100 * r.sparsity(), 1));

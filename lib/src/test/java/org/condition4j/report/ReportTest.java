@@ -19,6 +19,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReportTest {
 
     @Test
+    void intervalsAndVerdictsAreFormattedForTables() {
+        assertEquals("92.1 – 93.13", Tables.percentInterval(new org.condition4j.stats.Interval(0.921, 0.9313, 0.95)));
+        assertEquals("yes (p = 0.003052)", Tables.significance(0.0030521));
+        assertEquals("no (p = 0.41)", Tables.significance(0.41));
+        assertEquals("yes (p < 0.0001)", Tables.significance(6.3e-37));
+    }
+
+    @Test
+    void accuracyTablesCarryIntervalAndSignificanceAgainstTheFirstModel() {
+        boolean[] first = new boolean[100];
+        boolean[] second = new boolean[100];
+        for (int i = 0; i < 100; i++) {
+            first[i] = i < 90;
+            second[i] = i < 70;
+        }
+        Table t = Tables.accuracies("two models", new java.util.LinkedHashMap<>(Map.of("a", first)) {{ put("b", second); }});
+        assertEquals(java.util.List.of("model", "accuracy %", "95 % interval", "significant vs a"), t.columnNames());
+        assertEquals(90.0, t.doubleColumn("accuracy %").get(0), 1e-9);
+        assertEquals("(reference)", t.stringColumn(3).get(0));
+        // 20 images right only for a, none only for b: p = 2 / 2^20
+        assertEquals(Tables.significance(2.0 / (1 << 20)), t.stringColumn(3).get(1));
+    }
+
+    @Test
     void tableBecomesEscapedHtmlWithCompactNumbers() {
         Table table = Table.create("Sizes <int8>",
                 StringColumn.create("model", "a<b", "c"),
