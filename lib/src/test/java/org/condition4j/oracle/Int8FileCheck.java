@@ -160,6 +160,10 @@ final class Int8FileCheck {
             }
         }
         byte[] stored = data(weights);
+        if (stored.length != w.weights().length) {
+            mismatches.add(where + " weights: " + stored.length + " stored values, spec " + w.weights().length);
+            return;
+        }
         int wrong = 0;
         String first = null;
         for (int k = 0; k < stored.length; k++) {
@@ -184,6 +188,10 @@ final class Int8FileCheck {
             return;
         }
         ByteBuffer b = ByteBuffer.wrap(data(bias)).order(ByteOrder.LITTLE_ENDIAN);
+        if (b.remaining() != 4 * channels) {
+            mismatches.add(where + " bias: " + b.remaining() + " bytes stored, spec " + 4 * channels);
+            return;
+        }
         wrong = 0;
         first = null;
         for (int c = 0; c < channels; c++) {
