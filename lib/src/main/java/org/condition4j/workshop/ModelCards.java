@@ -1,5 +1,6 @@
 package org.condition4j.workshop;
 
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.condition4j.data.ProjectDirs;
@@ -142,7 +143,8 @@ public final class ModelCards {
     public static Table table(List<ModelCard> cards) {
         Table table = Table.create("Model cards",
                 StringColumn.create("model"), StringColumn.create("made by"), StringColumn.create("SHA-256 (start)"),
-                DoubleColumn.create("float accuracy %"), DoubleColumn.create("int8 accuracy %"),
+                DoubleColumn.create("float accuracy %"), StringColumn.create(Tables.INTERVAL_COLUMN + " (float)"),
+                DoubleColumn.create("int8 accuracy %"), StringColumn.create(Tables.INTERVAL_COLUMN + " (int8)"),
                 DoubleColumn.create("sparsity %"), IntColumn.create("distinct weights (max per tensor)"),
                 StringColumn.create("golden labels → predictions"));
         for (ModelCard card : cards) {
@@ -150,12 +152,20 @@ public final class ModelCards {
             table.stringColumn(1).append(card.provenance().notebook());
             table.stringColumn(2).append(card.sha256().substring(0, 12));
             table.doubleColumn(3).append(percent(card, "float"));
-            table.doubleColumn(4).append(percent(card, "int8"));
-            table.doubleColumn(5).append(100 * card.weights().sparsity());
-            table.intColumn(6).append(card.weights().maxDistinctPerTensor());
-            table.stringColumn(7).append(card.golden().labels() + " → " + card.golden().predictions());
+            table.stringColumn(4).append(interval(card, "float"));
+            table.doubleColumn(5).append(percent(card, "int8"));
+            table.stringColumn(6).append(interval(card, "int8"));
+            table.doubleColumn(7).append(100 * card.weights().sparsity());
+            table.intColumn(8).append(card.weights().maxDistinctPerTensor());
+            table.stringColumn(9).append(card.golden().labels() + " → " + card.golden().predictions());
         }
         return table;
+    }
+
+    private static String interval(ModelCard card, String kind) {
+        return card.accuracy().stream().filter(a -> a.kind().equals(kind) && a.intervalLow() != null)
+                .map(a -> Tables.percentInterval(new Interval(a.intervalLow(), a.intervalHigh(), Accuracy.CONFIDENCE)))
+                .findFirst().orElse("");
     }
 
     private static double percent(ModelCard card, String kind) {
