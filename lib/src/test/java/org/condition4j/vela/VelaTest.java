@@ -102,12 +102,22 @@ class VelaTest {
     }
 
     @Test
-    void velaFailureIsSurfacedWithItsMessage() throws IOException {
-        Path notAModel = Files.writeString(dir.resolve("broken.tflite"), "this is not a flatbuffer");
+    void velaFailureIsSurfacedWithItsMessage() {
+        // A sound model and a well-formed name that this Vela does not know: Vela itself refuses.
+        var unknownAccelerator = new VelaTarget("ethos-u55-999", "Ethos_U55_High_End_Embedded", "Shared_Sram");
         var error = assertThrows(IllegalStateException.class,
+                () -> Vela.fromProjectEnvironment().compile(seedInt8, unknownAccelerator, dir.resolve("bad")));
+        assertTrue(error.getMessage().contains("Vela failed on seed_int8.tflite"), error.getMessage());
+        assertTrue(error.getMessage().contains("invalid choice"), "Vela's own message is missing: " + error.getMessage());
+    }
+
+    @Test
+    void aFileThatIsNotAModelIsRefusedBeforeVelaRuns() throws IOException {
+        Path notAModel = Files.writeString(dir.resolve("broken.tflite"), "this is not a flatbuffer");
+        var error = assertThrows(IllegalArgumentException.class,
                 () -> Vela.fromProjectEnvironment().compile(notAModel, VelaTarget.ETHOS_U55_128, dir.resolve("bad")));
-        assertTrue(error.getMessage().contains("Vela failed on broken.tflite"), error.getMessage());
-        assertTrue(error.getMessage().lines().count() > 1, "Vela's own message is missing: " + error.getMessage());
+        assertTrue(error.getMessage().contains("broken.tflite") && error.getMessage().contains("not a valid TFLite model"),
+                error.getMessage());
     }
 
     @Test
