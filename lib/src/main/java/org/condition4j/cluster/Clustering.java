@@ -1,6 +1,6 @@
 package org.condition4j.cluster;
 
-import org.condition4j.model.Backend;
+import org.condition4j.backend.Backend;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 

@@ -1,5 +1,6 @@
 package org.condition4j.model;
 
+import org.condition4j.backend.Backend;
 import org.condition4j.io.AtomicFiles;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;

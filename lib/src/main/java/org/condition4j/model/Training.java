@@ -1,5 +1,6 @@
 package org.condition4j.model;
 
+import org.condition4j.backend.Backend;
 import org.condition4j.data.MnistBatches;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;

@@ -1,6 +1,6 @@
 package org.condition4j.qat;
 
-import org.condition4j.model.Backend;
+import org.condition4j.backend.Backend;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;

@@ -1,6 +1,8 @@
 package org.condition4j.report;
 
+import org.condition4j.io.FileSizes;
 import org.condition4j.model.TrainingHistory;
+import org.condition4j.runtime.ModelComparison;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -56,6 +58,31 @@ public final class Tables {
         String caption = table.name() == null || table.name().isBlank() ? ""
                 : "<div style=\"font-weight:bold;margin:4px 0\">" + escape(table.name()) + "</div>";
         return caption + out;
+    }
+
+    /** model, accuracy %, size kB, gzip kB, gzip as % of the first model's, interpreter images/s. */
+    public static Table comparison(ModelComparison comparison) {
+        Table table = Table.create("Measured by the TFLite interpreter on " + comparison.images() + " test images",
+                StringColumn.create("model"),
+                DoubleColumn.create("accuracy %"),
+                DoubleColumn.create("size kB"),
+                DoubleColumn.create("gzip kB"),
+                DoubleColumn.create("gzip vs first %"),
+                DoubleColumn.create("interpreter images/s"));
+        long firstGzip = comparison.entries().get(0).gzipBytes();
+        for (ModelComparison.Entry e : comparison.entries()) {
+            table.stringColumn(0).append(e.name());
+            table.doubleColumn(1).append(round2(100 * e.accuracy()));
+            table.doubleColumn(2).append(round2(FileSizes.kilobytes(e.sizeBytes())));
+            table.doubleColumn(3).append(round2(FileSizes.kilobytes(e.gzipBytes())));
+            table.doubleColumn(4).append(round2(100.0 * e.gzipBytes() / firstGzip));
+            table.doubleColumn(5).append(Math.round(e.evaluation().imagesPerSecond()));
+        }
+        return table;
+    }
+
+    private static double round2(double x) {
+        return Math.round(100 * x) / 100.0;
     }
 
     /** One row per epoch: loss, training and test accuracy (percent), seconds, images per second. */

@@ -1,6 +1,5 @@
-package org.condition4j.tflite;
+package org.condition4j.runtime;
 
-import org.condition4j.data.ProjectDirs;
 import org.condition4j.io.Subprocess;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -74,17 +73,20 @@ public final class LiteRtCrossCheck {
         XNNPACK
     }
 
-    /** Compares with LiteRT as a user gets it (XNNPACK delegate). */
-    public static Result compare(Path model, DataSet examples) {
-        return compare(model, examples, Kernels.XNNPACK);
+    /**
+     * Compares with LiteRT as a user gets it (XNNPACK delegate); {@code python} is the interpreter
+     * of a Python environment with {@code ai-edge-litert} installed.
+     */
+    public static Result compare(Path python, Path model, DataSet examples) {
+        return compare(python, model, examples, Kernels.XNNPACK);
     }
 
-    public static Result compare(Path model, DataSet examples, Kernels kernels) {
-        return compare(model, examples, kernels, ProjectDirs.root().resolve("env/bin/python"), TIMEOUT);
+    public static Result compare(Path python, Path model, DataSet examples, Kernels kernels) {
+        return compare(python, model, examples, kernels, TIMEOUT);
     }
 
-    /** As {@link #compare(Path, DataSet, Kernels)} with the given Python and time-out. */
-    static Result compare(Path model, DataSet examples, Kernels kernels, Path python, Duration timeout) {
+    /** As {@link #compare(Path, Path, DataSet, Kernels)} with the given time-out. */
+    static Result compare(Path python, Path model, DataSet examples, Kernels kernels, Duration timeout) {
         if (!Files.isExecutable(python)) {
             throw new IllegalStateException("LiteRT needs the Python environment " + python.getParent().getParent()
                     + "; run ./setup.sh");

@@ -1,4 +1,4 @@
-package org.condition4j.tflite;
+package org.condition4j.runtime;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,6 +1,6 @@
 package org.condition4j.prune;
 
-import org.condition4j.data.Mnist;
+import org.condition4j.workshop.Workshop;
 import org.condition4j.model.SeedCnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -23,7 +23,7 @@ public final class PruningOverheadBenchmark {
     private static final int STEPS = 10;
 
     public static void main(String[] args) {
-        DataSet batch = Mnist.load().trainSample(SeedCnn.BATCH_SIZE);
+        DataSet batch = Workshop.mnist().trainSample(SeedCnn.BATCH_SIZE);
         MultiLayerNetwork plain = SeedCnn.create();
         MultiLayerNetwork idle = SeedCnn.create();
         List<TrainingListener> nothing = List.of(new BaseTrainingListener() {});

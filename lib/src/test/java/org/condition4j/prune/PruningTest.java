@@ -1,5 +1,6 @@
 package org.condition4j.prune;
 
+import org.condition4j.workshop.Workshop;
 import org.condition4j.data.Mnist;
 import org.condition4j.model.SeedCnn;
 import org.condition4j.model.Training;
@@ -37,7 +38,7 @@ class PruningTest {
 
     @BeforeAll
     static void trainASmallBaseline() {
-        mnist = Mnist.load();
+        mnist = Workshop.mnist();
         trained = SeedCnn.create();
         // one short epoch, so that Adam carries momentum into pruning as a real baseline does
         train(trained, mnist.train(BATCH, 512), List.of());

@@ -6,7 +6,7 @@ import org.condition4j.quantize.PostTrainingQuantization;
 import org.condition4j.quantize.QuantizedGraph;
 import org.condition4j.quantize.QuantizedWeights;
 import org.condition4j.tflite.TfliteExport;
-import org.condition4j.tflite.TfliteInterpreter;
+import org.condition4j.runtime.TfliteInterpreter;
 import org.condition4j.tflite.TfliteModel;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;

@@ -1,8 +1,8 @@
 package org.condition4j.notebooks;
 
-import org.condition4j.data.Mnist;
-import org.condition4j.report.Metrics;
-import org.condition4j.tflite.TfliteInterpreter;
+import org.condition4j.workshop.Workshop;
+import org.condition4j.workshop.Metrics;
+import org.condition4j.runtime.TfliteInterpreter;
 import org.condition4j.tflite.TfliteModel;
 import org.condition4j.tflite.WeightStatistics;
 import org.nd4j.linalg.dataset.DataSet;
@@ -64,7 +64,7 @@ final class ClusteringCheck {
         }
 
         int evalImages = Integer.parseInt(NotebookRunnerTest.SMALL_RUN.get("EVAL_LIMIT"));
-        DataSet test = Mnist.load().testSample(evalImages);
+        DataSet test = Workshop.mnist().testSample(evalImages);
         double clusteredAccuracy;
         double plainAccuracy;
         try (TfliteInterpreter c = TfliteInterpreter.open(clusteredFile); TfliteInterpreter p = TfliteInterpreter.open(plainFile)) {

@@ -1,9 +1,9 @@
 package org.condition4j.notebooks;
 
-import org.condition4j.data.Mnist;
-import org.condition4j.report.FileSizes;
-import org.condition4j.report.Metrics;
-import org.condition4j.tflite.TfliteInterpreter;
+import org.condition4j.workshop.Workshop;
+import org.condition4j.io.FileSizes;
+import org.condition4j.workshop.Metrics;
+import org.condition4j.runtime.TfliteInterpreter;
 import org.condition4j.tflite.TfliteModel;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -61,7 +61,7 @@ final class PruningCheck {
                 "the notebook's sparsity differs from the zeros in the file");
 
         int evalImages = Integer.parseInt(NotebookRunnerTest.SMALL_RUN.get("EVAL_LIMIT"));
-        DataSet test = Mnist.load().testSample(evalImages);
+        DataSet test = Workshop.mnist().testSample(evalImages);
         double prunedAccuracy;
         double plainAccuracy;
         try (TfliteInterpreter p = TfliteInterpreter.open(pruned); TfliteInterpreter q = TfliteInterpreter.open(plain)) {
