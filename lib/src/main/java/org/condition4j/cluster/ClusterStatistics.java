@@ -43,8 +43,7 @@ public final class ClusterStatistics {
         for (Kernel kernel : Kernel.all(net)) {
             float[] values = kernel.read(net);
             int[] channelOf = kernel.channelOfEach();
-            int scales = Int8Scheme.weightScaleCount(kernel.isDense(), kernel.channels());
-            int[] quantized = int8(values, scales == 1 ? new int[values.length] : channelOf, scales);
+            int[] quantized = toInts(kernel.int8(values).values());
             layer.append(kernel.layerIndex());
             name.append(kernel.layerName());
             type.append(kernel.layerType());
@@ -140,20 +139,12 @@ public final class ClusterStatistics {
         return sets.stream().mapToInt(Set::size).max().orElse(0);
     }
 
-    /**
-     * The kernel as the int8 scheme quantizes it: scale max|w|/127 per scale group
-     * ({@code groupOf} each weight's group, {@code groups} how many).
-     */
-    static int[] int8(float[] values, int[] groupOf, int groups) {
-        double[] maxAbs = new double[groups];
+    private static int[] toInts(byte[] values) {
+        int[] out = new int[values.length];
         for (int i = 0; i < values.length; i++) {
-            maxAbs[groupOf[i]] = Math.max(maxAbs[groupOf[i]], Math.abs(values[i]));
+            out[i] = values[i];
         }
-        int[] quantized = new int[values.length];
-        for (int i = 0; i < values.length; i++) {
-            quantized[i] = Int8Scheme.quantizeWeight(values[i], Int8Scheme.weightScale(maxAbs[groupOf[i]]));
-        }
-        return quantized;
+        return out;
     }
 
     private static float[] toFloats(int[] values) {

@@ -81,7 +81,7 @@ class ClusteredExportTest {
     @Test
     void perChannelClustersKeepAtMostKInt8ValuesPerOutputChannelInTheFile() {
         ClusteredModel clustered = Clustering.cluster(TrainedBaseline.get().net,
-                ClusteringConfig.of(4, CentroidInit.DENSITY_BASED).perChannel());
+                ClusteringConfig.of(4, CentroidInit.DENSITY_BASED).withClustersPerChannel());
         MultiLayerNetwork stripped = clustered.strip();
         byte[] tfliteFile = exportInt8(stripped);
         TfliteModel model = TfliteModel.of(tfliteFile);

@@ -73,7 +73,7 @@ class FineTuningTest {
     @Test
     void perChannelFineTuningKeepsAtMostKValuesPerChannel() {
         ClusteredModel clustered = Clustering.cluster(baseline,
-                ClusteringConfig.of(3, CentroidInit.KMEANS_PLUS_PLUS).perChannel().reassignEvery(4));
+                ClusteringConfig.of(3, CentroidInit.KMEANS_PLUS_PLUS).withClustersPerChannel().reassignEvery(4));
         DistinctValueWatch watch = new DistinctValueWatch(true);
         clustered.training().printingTo(QUIET).withListeners(List.of(watch)).fit(train, null, 1);
         assertEquals(train.batchesPerEpoch(), watch.steps);

@@ -124,7 +124,7 @@ class QatExportTest {
         assertEquals(learned.layers().get(3).params(), exported.params("conv3"));
         assertEquals(learned.layers().get(5).params(), exported.params("dense/logits"));
 
-        MultiLayerNetwork plain = qat.withoutFakeQuantization();
+        MultiLayerNetwork plain = qat.strip();
         QuantizedGraph calibrated = PostTrainingQuantization.calibrate(InferenceGraph.of(plain), mnist().trainSample(100));
         TfliteModel qatFile = TfliteModel.of(TfliteExport.int8(exported).toBytes());
         TfliteModel ptqFile = TfliteModel.of(TfliteExport.int8(calibrated).toBytes());

@@ -53,7 +53,7 @@ final class QatFixtures {
 
     /** A plain float network holding the QAT network's fake-quantized weights. */
     static MultiLayerNetwork quantizedWeightCopy(QatModel qat) {
-        MultiLayerNetwork plain = qat.withoutFakeQuantization();
+        MultiLayerNetwork plain = qat.strip();
         for (int i = 0; i < plain.getnLayers(); i++) {
             Layer conf = qat.network().getLayerWiseConfigurations().getConf(i).getLayer();
             if (conf instanceof BaseLayer weighted && weighted.getWeightNoise() instanceof WeightFakeQuant) {
