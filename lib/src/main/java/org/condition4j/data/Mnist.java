@@ -113,7 +113,7 @@ public final class Mnist {
             String actual = sha256(file);
             if (!actual.equals(entry.getValue())) {
                 throw new IllegalStateException("MNIST file " + file + " is corrupt (SHA-256 " + actual
-                        + ", expected " + entry.getValue() + "); delete data/mnist and run ./setup.sh");
+                        + ", expected " + entry.getValue() + "); delete " + dir + " and run ./setup.sh");
             }
         }
     }

@@ -82,6 +82,6 @@ class SeedCnnTrainingTest {
     @Test
     void loadingAMissingModelSaysHowToMakeOne(@TempDir Path dir) {
         var error = assertThrows(IllegalArgumentException.class, () -> ModelStore.load(dir.resolve("none.zip")));
-        assertTrue(error.getMessage().contains("00_baseline"), error.getMessage());
+        assertTrue(error.getMessage().contains("train and save a network there first"), error.getMessage());
     }
 }
