@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,11 +32,7 @@ record Kernel(int layerIndex, String layerName, String layerType, String param, 
 
     /** Every clusterable kernel of {@code net}, in layer order. */
     static List<Kernel> all(MultiLayerNetwork net) {
-        List<Kernel> kernels = new ArrayList<>();
-        for (int i = 0; i < net.getnLayers(); i++) {
-            kernels.addAll(of(net, i));
-        }
-        return kernels;
+        return LayerRegistry.weights(net, Capability.CLUSTERING).stream().map(w -> of(net, w)).toList();
     }
 
     /**
@@ -45,14 +40,14 @@ record Kernel(int layerIndex, String layerName, String layerType, String param, 
      * Fails for a layer the registry does not let clustering touch.
      */
     static List<Kernel> of(MultiLayerNetwork net, int index) {
-        List<Kernel> kernels = new ArrayList<>();
-        String type = net.getLayer(index).conf().getLayer().getClass().getSimpleName();
-        for (WeightParam param : LayerRegistry.require(net, index, Capability.CLUSTERING).weights()) {
-            long[] shape = net.getLayer(index).getParam(param.key()).shape();
-            kernels.add(new Kernel(index, layerName(net, index), type, param.key(), shape, param.dl4jAxes(),
-                    param.denseMatrix()));
-        }
-        return kernels;
+        return LayerRegistry.weights(net, index, Capability.CLUSTERING).stream().map(w -> of(net, w)).toList();
+    }
+
+    private static Kernel of(MultiLayerNetwork net, LayerRegistry.LayerWeight w) {
+        WeightParam param = w.param();
+        long[] shape = net.getLayer(w.layerIndex()).getParam(param.key()).shape();
+        return new Kernel(w.layerIndex(), layerName(net, w.layerIndex()), w.layer().getClass().getSimpleName(),
+                param.key(), shape, param.dl4jAxes(), param.denseMatrix());
     }
 
     static String layerName(MultiLayerNetwork net, int index) {

@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.layers.SeparableConvolution2D;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -113,6 +114,28 @@ public final class LayerRegistry {
         for (int i = 0; i < net.getnLayers(); i++) {
             require(net, i, capability);
         }
+    }
+
+    /** One weight tensor of a network: the index and configuration of its layer, and what the registry knows of it. */
+    public record LayerWeight(int layerIndex, Layer layer, WeightParam param) {}
+
+    /**
+     * The weight tensors of layer {@code index} that {@code capability} works on (none for a
+     * layer without weights); fails as {@link #require} does.
+     */
+    public static List<LayerWeight> weights(MultiLayerNetwork net, int index, Capability capability) {
+        Layer layer = layer(net, index);
+        return require(index, layer, capability).weights().stream()
+                .map(param -> new LayerWeight(index, layer, param)).toList();
+    }
+
+    /** The weight tensors of every layer of {@code net}, in layer order; fails as {@link #require} does. */
+    public static List<LayerWeight> weights(MultiLayerNetwork net, Capability capability) {
+        List<LayerWeight> all = new ArrayList<>();
+        for (int i = 0; i < net.getnLayers(); i++) {
+            all.addAll(weights(net, i, capability));
+        }
+        return all;
     }
 
     /** The weight tensor {@code key} of {@code layer}; fails for a layer or key the registry does not know. */

@@ -2,12 +2,10 @@ package org.condition4j.prune;
 
 import org.condition4j.layers.Capability;
 import org.condition4j.layers.LayerRegistry;
-import org.condition4j.layers.WeightParam;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,11 +24,7 @@ record PrunableWeight(int layerIndex, String layerName, String layerType, String
 
     /** Every prunable weight tensor of {@code net}, in layer order. */
     static List<PrunableWeight> of(MultiLayerNetwork net) {
-        List<PrunableWeight> weights = new ArrayList<>();
-        for (int i = 0; i < net.getnLayers(); i++) {
-            weights.addAll(ofLayer(net, i));
-        }
-        return weights;
+        return LayerRegistry.weights(net, Capability.PRUNING).stream().map(PrunableWeight::of).toList();
     }
 
     /**
@@ -38,12 +32,12 @@ record PrunableWeight(int layerIndex, String layerName, String layerType, String
      * the registry does not let pruning touch.
      */
     static List<PrunableWeight> ofLayer(MultiLayerNetwork net, int index) {
-        Layer conf = layerConf(net, index);
-        List<PrunableWeight> weights = new ArrayList<>();
-        for (WeightParam param : LayerRegistry.require(net, index, Capability.PRUNING).weights()) {
-            weights.add(new PrunableWeight(index, conf.getLayerName(), conf.getClass().getSimpleName(), param.key()));
-        }
-        return weights;
+        return LayerRegistry.weights(net, index, Capability.PRUNING).stream().map(PrunableWeight::of).toList();
+    }
+
+    private static PrunableWeight of(LayerRegistry.LayerWeight w) {
+        return new PrunableWeight(w.layerIndex(), w.layer().getLayerName(), w.layer().getClass().getSimpleName(),
+                w.param().key());
     }
 
     static Layer layerConf(MultiLayerNetwork net, int index) {

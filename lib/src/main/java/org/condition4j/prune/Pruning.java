@@ -59,38 +59,22 @@ public final class Pruning {
 
     /** Leaves the named layers dense. */
     public Pruning except(String... layerNames) {
-        Set<Integer> more = new LinkedHashSet<>(excepted);
-        for (String name : layerNames) {
-            more.add(prunableIndex(name));
-        }
-        return new Pruning(net, more, only, overrides);
+        return except(prunableIndices(layerNames));
     }
 
     /** Leaves the layers at these indices dense. */
     public Pruning except(int... layerIndices) {
-        Set<Integer> more = new LinkedHashSet<>(excepted);
-        for (int index : layerIndices) {
-            more.add(requirePrunable(index));
-        }
-        return new Pruning(net, more, only, overrides);
+        return new Pruning(net, withPrunable(excepted, layerIndices), only, overrides);
     }
 
     /** Prunes only the named layers. */
     public Pruning only(String... layerNames) {
-        Set<Integer> more = new LinkedHashSet<>(only);
-        for (String name : layerNames) {
-            more.add(prunableIndex(name));
-        }
-        return new Pruning(net, excepted, more, overrides);
+        return only(prunableIndices(layerNames));
     }
 
     /** Prunes only the layers at these indices. */
     public Pruning only(int... layerIndices) {
-        Set<Integer> more = new LinkedHashSet<>(only);
-        for (int index : layerIndices) {
-            more.add(requirePrunable(index));
-        }
-        return new Pruning(net, excepted, more, overrides);
+        return new Pruning(net, excepted, withPrunable(only, layerIndices), overrides);
     }
 
     /** Prunes the named layer on its own schedule instead of the common one. */
@@ -153,6 +137,23 @@ public final class Pruning {
             }
         }
         return selected;
+    }
+
+    /** {@code layers} and {@code more}, each checked to be a prunable layer. */
+    private Set<Integer> withPrunable(Set<Integer> layers, int... more) {
+        Set<Integer> all = new LinkedHashSet<>(layers);
+        for (int index : more) {
+            all.add(requirePrunable(index));
+        }
+        return all;
+    }
+
+    private int[] prunableIndices(String... names) {
+        int[] indices = new int[names.length];
+        for (int i = 0; i < names.length; i++) {
+            indices[i] = prunableIndex(names[i]);
+        }
+        return indices;
     }
 
     private int prunableIndex(String name) {
