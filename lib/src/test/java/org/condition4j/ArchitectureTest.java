@@ -55,11 +55,13 @@ class ArchitectureTest {
         ALLOWED.put("cluster", Set.of("backend", "model", "layers", "quantize"));
         ALLOWED.put("tflite", Set.of("io", "layers", "graph", "quantize"));
         ALLOWED.put("runtime", Set.of("io", "graph", "quantize", "tflite"));
-        ALLOWED.put("vela", Set.of("io"));
+        ALLOWED.put("vela", Set.of("io", "tflite"));
+        ALLOWED.put("npu", Set.of("layers", "graph", "quantize"));
+        ALLOWED.put("stats", Set.of());
         ALLOWED.put("report", Set.of("io", "backend", "data", "model", "layers", "graph", "quantize", "qat", "prune",
-                "cluster", "tflite", "runtime", "vela"));
+                "cluster", "tflite", "runtime", "vela", "npu", "stats"));
         ALLOWED.put("workshop", Set.of("io", "backend", "data", "model", "layers", "graph", "quantize", "qat", "prune",
-                "cluster", "tflite", "runtime", "vela", "report"));
+                "cluster", "tflite", "runtime", "vela", "npu", "stats", "report"));
     }
 
     /** Words that name the project's folders, tools or notebooks; only {@code workshop} may use them. */
