@@ -1,4 +1,4 @@
-package org.condition4j.model;
+package org.condition4j.backend;
 
 import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
 import org.nd4j.linalg.factory.Nd4j;

@@ -1,7 +1,6 @@
 package org.condition4j.cluster;
 
 import org.condition4j.model.Training;
-import org.condition4j.report.Tables;
 import org.condition4j.quantize.Int8Scheme;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -10,6 +9,7 @@ import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -46,8 +46,7 @@ public final class ClusterStatistics {
         for (Kernel kernel : Kernel.all(net)) {
             float[] values = kernel.read(net);
             int[] channelOf = kernel.channelOfEach();
-            int scales = Int8Scheme.weightScaleCount(kernel.isDense(), kernel.channels());
-            int[] quantized = int8(values, scales == 1 ? new int[values.length] : channelOf, scales);
+            int[] quantized = toInts(kernel.int8(values).values());
             layer.append(kernel.layerIndex());
             name.append(kernel.layerName());
             type.append(kernel.layerType());
@@ -63,17 +62,19 @@ public final class ClusterStatistics {
                 perChannel, int8PerChannel, int8);
     }
 
+    /** One centroid initialisation before fine-tuning: k-means iterations, clustering error, per-image hits. */
+    public record Initialisation(CentroidInit init, int iterations, double meanSquaredError, boolean[] hits) {}
+
     /**
      * Clusters {@code net} once with each {@link CentroidInit} ({@code config} otherwise
-     * unchanged) and compares them before any fine-tuning: k-means iterations (summed over the
+     * unchanged) and measures them before any fine-tuning: k-means iterations (summed over the
      * kernels), the mean squared distance of the weights from their centroids (over all clustered
-     * weights) and the accuracy on {@code test} with its interval and whether it differs significantly
-     * from the first initialisation's.
+     * weights) and which images of {@code test} each classifies correctly ({@code
+     * Tables.initialisations} shows them with intervals and significance).
      */
-    public static Table initialisations(MultiLayerNetwork net, ClusteringConfig config, DataSetIterator test) {
-        IntColumn iterations = IntColumn.create("k-means iterations");
-        DoubleColumn error = DoubleColumn.create("mean squared error");
-        Map<String, boolean[]> hits = new LinkedHashMap<>();
+    public static List<Initialisation> initialisations(MultiLayerNetwork net, ClusteringConfig config,
+                                                       DataSetIterator test) {
+        List<Initialisation> results = new ArrayList<>();
         for (CentroidInit each : CentroidInit.values()) {
             ClusteredModel clustered = Clustering.cluster(net, config.withInit(each));
             Table summary = clustered.summary();
@@ -81,14 +82,10 @@ public final class ClusterStatistics {
             for (int r = 0; r < summary.rowCount(); r++) {
                 squares += summary.doubleColumn("mean squared error").get(r) * summary.intColumn("weights").get(r);
             }
-            iterations.append((int) summary.intColumn("k-means iterations").sum());
-            error.append(squares / summary.intColumn("weights").sum());
-            hits.put(each.name(), Training.hits(clustered.network(), test));
+            results.add(new Initialisation(each, (int) summary.intColumn("k-means iterations").sum(),
+                    squares / summary.intColumn("weights").sum(), Training.hits(clustered.network(), test)));
         }
-        Table table = Tables.accuracies("Centroid initialisations (" + config.clusters() + " clusters, before fine-tuning)",
-                hits);
-        table.column(0).setName("initialisation");
-        return table.insertColumn(1, iterations).insertColumn(2, error);
+        return results;
     }
 
     /** Distinct values of all clusterable kernels together (the "unique weights" of a model). */
@@ -144,20 +141,12 @@ public final class ClusterStatistics {
         return sets.stream().mapToInt(Set::size).max().orElse(0);
     }
 
-    /**
-     * The kernel as the int8 scheme quantizes it: scale max|w|/127 per scale group
-     * ({@code groupOf} each weight's group, {@code groups} how many).
-     */
-    static int[] int8(float[] values, int[] groupOf, int groups) {
-        double[] maxAbs = new double[groups];
+    private static int[] toInts(byte[] values) {
+        int[] out = new int[values.length];
         for (int i = 0; i < values.length; i++) {
-            maxAbs[groupOf[i]] = Math.max(maxAbs[groupOf[i]], Math.abs(values[i]));
+            out[i] = values[i];
         }
-        int[] quantized = new int[values.length];
-        for (int i = 0; i < values.length; i++) {
-            quantized[i] = Int8Scheme.quantizeWeight(values[i], Int8Scheme.weightScale(maxAbs[groupOf[i]]));
-        }
-        return quantized;
+        return out;
     }
 
     private static float[] toFloats(int[] values) {

@@ -45,7 +45,7 @@ final class ClusteredKernel {
      * each group.
      */
     static ClusteredKernel cluster(Kernel kernel, float[] weights, int clusters, ClusteringConfig config) {
-        boolean perChannel = config.isPerChannel();
+        boolean perChannel = config.perChannel();
         int[][] groups = perChannel ? channelGroups(kernel) : new int[][] {allIndices(weights.length)};
         int smallest = Arrays.stream(groups).mapToInt(g -> g.length).min().orElse(0);
         if (clusters > smallest) {

@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * A network whose clustered kernels hold at most K distinct values each (K per output channel
- * with {@link ClusteringConfig#perChannel()}), ready for cluster-preserving fine-tuning:
+ * with {@link ClusteringConfig#withClustersPerChannel()}), ready for cluster-preserving fine-tuning:
  *
  * <pre>{@code
  * ClusteredModel clustered = Clustering.cluster(baseline, ClusteringConfig.of(16, CentroidInit.LINEAR));

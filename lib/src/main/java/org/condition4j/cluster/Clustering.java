@@ -1,6 +1,7 @@
 package org.condition4j.cluster;
 
-import org.condition4j.model.Backend;
+import org.condition4j.layers.LayerRegistry;
+import org.condition4j.backend.Backend;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
@@ -40,7 +41,7 @@ import java.util.Map;
  *       centroid (S = 1, as in an untrained, uniformly initialised network) does it stay at K.
  *       Also, a channel whose weights span a narrow range uses only the few shared centroids that
  *       fall inside it.</li>
- *   <li><b>Per-channel clustering</b> ({@link ClusteringConfig#perChannel()}) keeps K float values
+ *   <li><b>Per-channel clustering</b> ({@link ClusteringConfig#withClustersPerChannel()}) keeps K float values
  *       per output channel, up to K times the channels per kernel, so "at most K" holds per channel
  *       only, in float and in int8. For a convolution, each channel places its K centroids within
  *       its own range, which is exactly what its int8 scale covers: its largest-magnitude
@@ -60,26 +61,39 @@ public final class Clustering {
      *
      * @throws IllegalArgumentException if the configuration names a layer that does not exist or
      *                                  cannot be clustered, if K is larger than a layer's weights
-     *                                  (per channel with {@link ClusteringConfig#perChannel()}), or if
+     *                                  (per channel with {@link ClusteringConfig#withClustersPerChannel()}), or if
      *                                  a chosen layer has weight constraints (they would move the
      *                                  weights off the centroids after every step)
      */
     public static ClusteredModel cluster(MultiLayerNetwork net, ClusteringConfig config) {
+        return cluster(net, config, true);
+    }
+
+    /**
+     * As {@link #cluster(MultiLayerNetwork, ClusteringConfig)}, but clusters {@code net} itself
+     * instead of a copy: for a network that another technique (e.g. pruning) is already
+     * fine-tuning, so that both techniques' listeners train it together.
+     */
+    public static ClusteredModel clusterInPlace(MultiLayerNetwork net, ClusteringConfig config) {
+        return cluster(net, config, false);
+    }
+
+    private static ClusteredModel cluster(MultiLayerNetwork net, ClusteringConfig config, boolean copy) {
         Backend.start();
         Map<Integer, Integer> plan = config.plan(net);
         if (plan.isEmpty()) {
             throw new IllegalArgumentException("Nothing to cluster: the network has no clusterable layer left "
                     + "(convolution, depthwise, separable, dense or output) after the configuration " + config);
         }
-        MultiLayerNetwork copy = net.clone();
+        MultiLayerNetwork target = copy ? net.clone() : net;
         List<ClusteredKernel> kernels = new ArrayList<>();
         for (Map.Entry<Integer, Integer> layer : plan.entrySet()) {
-            requireNoConstraints(copy, layer.getKey());
-            for (Kernel kernel : Kernel.of(copy, layer.getKey())) {
-                kernels.add(ClusteredKernel.cluster(kernel, kernel.read(copy), layer.getValue(), config));
+            requireNoConstraints(target, layer.getKey());
+            for (Kernel kernel : Kernel.of(target, layer.getKey())) {
+                kernels.add(ClusteredKernel.cluster(kernel, kernel.read(target), layer.getValue(), config));
             }
         }
-        return new ClusteredModel(copy, kernels, config);
+        return new ClusteredModel(target, kernels, config);
     }
 
     /** {@link #cluster(MultiLayerNetwork, ClusteringConfig)} with {@link ClusteringConfig#defaults()}. */
@@ -90,7 +104,7 @@ public final class Clustering {
     private static void requireNoConstraints(MultiLayerNetwork net, int index) {
         Layer conf = net.getLayer(index).conf().getLayer();
         if (conf.getConstraints() != null && !conf.getConstraints().isEmpty()) {
-            throw new IllegalArgumentException(Kernel.describe(net, index) + " has weight constraints "
+            throw new IllegalArgumentException(LayerRegistry.describe(net, index) + " has weight constraints "
                     + conf.getConstraints() + ", which DL4J applies after every step and which would move the "
                     + "weights off their centroids; remove them or skip this layer (ClusteringConfig.skip("
                     + index + "))");

@@ -1,5 +1,6 @@
 package org.condition4j.cluster;
 
+import org.condition4j.layers.LayerRegistry;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ public final class ClusteringConfig {
      * number of channels per layer). Every channel then spreads its own K values over its own
      * int8 scale; see {@link Clustering} for what that means after int8 quantization.
      */
-    public ClusteringConfig perChannel() {
+    public ClusteringConfig withClustersPerChannel() {
         return new ClusteringConfig(clusters, init, true, seed, maxIterations, reassignEvery, rules);
     }
 
@@ -144,7 +145,7 @@ public final class ClusteringConfig {
         return init;
     }
 
-    public boolean isPerChannel() {
+    public boolean perChannel() {
         return perChannel;
     }
 
@@ -177,7 +178,7 @@ public final class ClusteringConfig {
         for (LayerRule rule : rules) {
             int index = resolve(rule.layer(), net);
             if (Kernel.of(net, index).isEmpty()) {
-                throw new IllegalArgumentException(rule.layer() + " is " + Kernel.describe(net, index)
+                throw new IllegalArgumentException(rule.layer() + " is " + LayerRegistry.describe(net, index)
                         + ", which has no kernel weights to cluster; clusterable layers are "
                         + clusterableLayers(net));
             }

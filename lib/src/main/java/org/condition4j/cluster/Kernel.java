@@ -1,23 +1,21 @@
 package org.condition4j.cluster;
 
-import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
-import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.SeparableConvolution2D;
+import org.condition4j.layers.Capability;
+import org.condition4j.layers.LayerRegistry;
+import org.condition4j.layers.WeightParam;
+import org.condition4j.quantize.Int8Scheme;
+import org.condition4j.quantize.WeightQuantization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A clusterable weight tensor: the kernel (never the bias) of a convolution, depthwise,
- * separable, dense or output layer, with the axes that make up its output channels, i.e. the
- * channels that TFLite's per-channel int8 quantization gives their own scale:
+ * A clusterable weight tensor: a kernel (never the bias) that the {@link LayerRegistry} lists for
+ * a convolution, depthwise, separable, dense or output layer, with the axes that make up its
+ * output channels, i.e. the channels that TFLite's per-channel int8 quantization gives their own
+ * scale (the registry's DL4J channel axes):
  * <ul>
  *   <li>convolution {@code W [out, in, kh, kw]}: axis 0;</li>
  *   <li>dense and output {@code W [in, out]}: axis 1;</li>
@@ -27,43 +25,29 @@ import java.util.List;
  * </ul>
  *
  * @param channelAxes the axes whose coordinates number the output channel, most significant first
+ * @param denseMatrix whether the exporter gives it one scale for the whole tensor (a dense layer)
  */
-record Kernel(int layerIndex, String layerName, String layerType, String param, long[] shape, int[] channelAxes) {
+record Kernel(int layerIndex, String layerName, String layerType, String param, long[] shape, int[] channelAxes,
+              boolean denseMatrix) {
 
     /** Every clusterable kernel of {@code net}, in layer order. */
     static List<Kernel> all(MultiLayerNetwork net) {
-        List<Kernel> kernels = new ArrayList<>();
-        for (int i = 0; i < net.getnLayers(); i++) {
-            kernels.addAll(of(net, i));
-        }
-        return kernels;
+        return LayerRegistry.weights(net, Capability.CLUSTERING).stream().map(w -> of(net, w)).toList();
     }
 
-    /** The clusterable kernels of layer {@code index}: none for layers without kernel weights. */
+    /**
+     * The clusterable kernels of layer {@code index}: none for layers without kernel weights.
+     * Fails for a layer the registry does not let clustering touch.
+     */
     static List<Kernel> of(MultiLayerNetwork net, int index) {
-        Layer conf = net.getLayer(index).conf().getLayer();
-        Class<?> type = conf.getClass();
-        String name = layerName(net, index);
-        String typeName = type.getSimpleName();
-        if (type == ConvolutionLayer.class || type == Convolution1DLayer.class) {
-            return List.of(kernel(net, index, name, typeName, "W", 0));
-        }
-        if (type == DepthwiseConvolution2D.class) {
-            return List.of(kernel(net, index, name, typeName, "W", 2, 3));
-        }
-        if (type == SeparableConvolution2D.class) {
-            return List.of(kernel(net, index, name, typeName, "W", 1, 0), kernel(net, index, name, typeName, "pW", 0));
-        }
-        if (type == DenseLayer.class || type == OutputLayer.class) {
-            return List.of(kernel(net, index, name, typeName, "W", 1));
-        }
-        return List.of();
+        return LayerRegistry.weights(net, index, Capability.CLUSTERING).stream().map(w -> of(net, w)).toList();
     }
 
-    /** "layer 2 'pool1' (SubsamplingLayer)": how error messages and tables name a layer. */
-    static String describe(MultiLayerNetwork net, int index) {
-        return "layer " + index + " '" + layerName(net, index) + "' ("
-                + net.getLayer(index).conf().getLayer().getClass().getSimpleName() + ")";
+    private static Kernel of(MultiLayerNetwork net, LayerRegistry.LayerWeight w) {
+        WeightParam param = w.param();
+        long[] shape = net.getLayer(w.layerIndex()).getParam(param.key()).shape();
+        return new Kernel(w.layerIndex(), layerName(net, w.layerIndex()), w.layer().getClass().getSimpleName(),
+                param.key(), shape, param.dl4jAxes(), param.denseMatrix());
     }
 
     static String layerName(MultiLayerNetwork net, int index) {
@@ -71,21 +55,11 @@ record Kernel(int layerIndex, String layerName, String layerType, String param, 
         return name == null ? String.valueOf(index) : name;
     }
 
-    private static Kernel kernel(MultiLayerNetwork net, int index, String name, String type, String param,
-                                 int... channelAxes) {
-        long[] shape = net.getLayer(index).getParam(param).shape();
-        return new Kernel(index, name, type, param, shape, channelAxes);
-    }
-
-    /** "layer 0 'conv1' (ConvolutionLayer)". */
+    /** How messages name this kernel's layer, as {@link LayerRegistry#describe} does. */
     String describe() {
-        return "layer " + layerIndex + " '" + layerName + "' (" + layerType + ")";
+        return "layer " + layerIndex + " (" + layerType + " '" + layerName + "')";
     }
 
-    /** Whether this is a dense or output layer's matrix (the only two-dimensional kernels). */
-    boolean isDense() {
-        return shape.length == 2;
-    }
 
     int size() {
         long size = 1;
@@ -96,30 +70,18 @@ record Kernel(int layerIndex, String layerName, String layerType, String param, 
     }
 
     int channels() {
-        int channels = 1;
-        for (int axis : channelAxes) {
-            channels *= (int) shape[axis];
-        }
-        return channels;
+        return WeightQuantization.channelCount(shape, channelAxes);
     }
 
     /** The output channel of every weight, in the row-major order of {@link #read}. */
     int[] channelOfEach() {
-        int[] channels = new int[size()];
-        long[] coordinates = new long[shape.length];
-        for (int flat = 0; flat < channels.length; flat++) {
-            long rest = flat;
-            for (int axis = shape.length - 1; axis >= 0; axis--) {
-                coordinates[axis] = rest % shape[axis];
-                rest /= shape[axis];
-            }
-            int channel = 0;
-            for (int axis : channelAxes) {
-                channel = (int) (channel * shape[axis] + coordinates[axis]);
-            }
-            channels[flat] = channel;
-        }
-        return channels;
+        return WeightQuantization.channelOf(shape, channelAxes);
+    }
+
+    /** The kernel as the exporter quantizes it to int8 (one scale per channel, or one for a dense matrix). */
+    WeightQuantization.Int8Weights int8(float[] values) {
+        return WeightQuantization.quantize(values, channelOfEach(), channels(),
+                Int8Scheme.weightScaleCount(denseMatrix, channels()) == 1);
     }
 
     /** The kernel's values in {@code net}, row-major over {@link #shape}. */

@@ -1,6 +1,6 @@
 package org.condition4j.data;
 
-import org.condition4j.model.Backend;
+import org.condition4j.backend.Backend;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
@@ -41,11 +41,6 @@ public final class Mnist {
 
     private Mnist(Path dir) {
         this.dir = dir;
-    }
-
-    /** MNIST from the project's {@code data/mnist}. */
-    public static Mnist load() {
-        return from(ProjectDirs.mnist());
     }
 
     /** MNIST from a folder holding the four original IDX files; checked against their SHA-256. */
@@ -118,7 +113,7 @@ public final class Mnist {
             String actual = sha256(file);
             if (!actual.equals(entry.getValue())) {
                 throw new IllegalStateException("MNIST file " + file + " is corrupt (SHA-256 " + actual
-                        + ", expected " + entry.getValue() + "); delete data/mnist and run ./setup.sh");
+                        + ", expected " + entry.getValue() + "); delete " + dir + " and run ./setup.sh");
             }
         }
     }

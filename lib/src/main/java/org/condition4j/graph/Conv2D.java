@@ -1,5 +1,7 @@
 package org.condition4j.graph;
 
+import org.condition4j.layers.TfliteWeights;
+
 /** A 2-D convolution; weights [out, kh, kw, in] (OHWI). */
 public record Conv2D(String name, int layer, int[] inputShape, int[] outputShape, Window window,
                      float[] weights, float[] bias, FusedActivation activation) implements WeightedOp {
@@ -11,7 +13,7 @@ public record Conv2D(String name, int layer, int[] inputShape, int[] outputShape
 
     @Override
     public int channelAxis() {
-        return 0;
+        return TfliteWeights.CONV_2D.outputChannelAxis();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.condition4j.graph;
 
+import org.condition4j.layers.TfliteWeights;
+
 /**
  * A depthwise 2-D convolution: input channel {@code c} is convolved with {@code depthMultiplier}
  * kernels, giving output channels {@code c * depthMultiplier + m}; weights [1, kh, kw, out].
@@ -15,7 +17,7 @@ public record DepthwiseConv2D(String name, int layer, int[] inputShape, int[] ou
 
     @Override
     public int channelAxis() {
-        return 3;
+        return TfliteWeights.DEPTHWISE_CONV_2D.outputChannelAxis();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.condition4j.graph;
 
+import org.condition4j.layers.TfliteWeights;
+
 /** A dense layer on a flat input [1, in]; weights [out, in]. */
 public record FullyConnected(String name, int layer, int[] inputShape, int[] outputShape,
                              float[] weights, float[] bias, FusedActivation activation) implements WeightedOp {
@@ -11,7 +13,7 @@ public record FullyConnected(String name, int layer, int[] inputShape, int[] out
 
     @Override
     public int channelAxis() {
-        return 0;
+        return TfliteWeights.FULLY_CONNECTED.outputChannelAxis();
     }
 
     @Override

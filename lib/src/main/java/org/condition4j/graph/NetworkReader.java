@@ -1,5 +1,8 @@
 package org.condition4j.graph;
 
+import org.condition4j.layers.Capability;
+import org.condition4j.layers.LayerRegistry;
+import org.condition4j.layers.UnsupportedNetworkException;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
@@ -41,9 +44,6 @@ import java.util.List;
  * flattens channel-last).
  */
 final class NetworkReader {
-    static final String SUPPORTED = "ConvolutionLayer, DepthwiseConvolution2D, SeparableConvolution2D, DenseLayer, "
-            + "OutputLayer, SubsamplingLayer (max, avg), GlobalPoolingLayer (avg, max), BatchNormalization, "
-            + "ActivationLayer, DropoutLayer";
     private static final String SUPPORTED_ACTIVATIONS = "identity, relu, relu6 (and softmax on a dense or output layer)";
 
     private final MultiLayerNetwork net;
@@ -71,7 +71,7 @@ final class NetworkReader {
         int layers = net.getnLayers();
         for (int i = 0; i < layers; i++) {
             Layer layer = conf.getConf(i).getLayer();
-            requireSupported(i, layer);
+            LayerRegistry.require(i, layer, Capability.EXPORT);
             preProcessor(i, layer, conf.getInputPreProcess(i));
             if (shape == null) {
                 startWithoutPreProcessor(i, layer);
@@ -148,18 +148,6 @@ final class NetworkReader {
         } else if (layer instanceof ActivationLayer a) {
             activationLayer(i, a);
         } // dropout does nothing at inference
-    }
-
-    private static void requireSupported(int i, Layer layer) {
-        Class<?> type = layer.getClass();
-        boolean supported = type == ConvolutionLayer.class || type == DepthwiseConvolution2D.class
-                || type == SeparableConvolution2D.class || type == DenseLayer.class || type == OutputLayer.class
-                || type == SubsamplingLayer.class || type == GlobalPoolingLayer.class
-                || type == BatchNormalization.class || type == ActivationLayer.class || type == DropoutLayer.class;
-        if (!supported) {
-            throw new UnsupportedNetworkException(where(i, layer) + ": not supported by the exporter; supported: "
-                    + SUPPORTED);
-        }
     }
 
     private void convolution(int i, ConvolutionLayer c) {
@@ -480,12 +468,7 @@ final class NetworkReader {
         shape = op.outputShape();
     }
 
-    static String where(int i, Layer layer) {
-        return "layer " + i + " (" + layer.getClass().getSimpleName()
-                + (layer.getLayerName() == null ? "" : " '" + layer.getLayerName() + "'") + ")";
-    }
-
     private static UnsupportedNetworkException unsupported(int i, Layer layer, String what) {
-        return new UnsupportedNetworkException(where(i, layer) + ": " + what);
+        return new UnsupportedNetworkException(LayerRegistry.describe(i, layer) + ": " + what);
     }
 }

@@ -1,4 +1,4 @@
-package org.condition4j.report;
+package org.condition4j.io;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package org.condition4j.model;
 
+import org.condition4j.backend.Backend;
 import org.condition4j.io.AtomicFiles;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -20,7 +21,7 @@ public final class ModelStore {
     public static MultiLayerNetwork load(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("No saved model at " + file.toAbsolutePath()
-                    + "; run notebooks/00_baseline.ipynb (or ./run.sh) to train one");
+                    + "; train and save a network there first (the baseline notebook does, or ./run.sh)");
         }
         Backend.start();
         try {

@@ -1,5 +1,6 @@
 package org.condition4j.model;
 
+import org.condition4j.backend.Backend;
 import org.condition4j.data.Mnist;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;

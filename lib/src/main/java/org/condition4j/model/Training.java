@@ -1,5 +1,6 @@
 package org.condition4j.model;
 
+import org.condition4j.backend.Backend;
 import org.condition4j.data.MnistBatches;
 import org.condition4j.stats.Accuracy;
 import org.deeplearning4j.nn.api.Layer;
@@ -29,27 +30,33 @@ public final class Training {
 
     private final MultiLayerNetwork net;
     private final PrintStream out;
-    private final List<TrainingListener> extraListeners = new ArrayList<>();
+    private final List<TrainingListener> extraListeners;
     private int previousBatches = -1;
 
-    private Training(MultiLayerNetwork net, PrintStream out) {
+    private Training(MultiLayerNetwork net, PrintStream out, List<TrainingListener> extraListeners) {
         this.net = net;
         this.out = out;
+        this.extraListeners = List.copyOf(extraListeners);
     }
 
     /** Training of {@code net} that reports progress on standard output. */
     public static Training of(MultiLayerNetwork net) {
-        return new Training(net, System.out);
+        return new Training(net, System.out, List.of());
     }
 
+    /** A copy that reports progress on {@code stream}. */
     public Training printingTo(PrintStream stream) {
-        return new Training(net, stream).withListeners(extraListeners);
+        return new Training(net, stream, extraListeners);
     }
 
-    /** Listeners that techniques (pruning, clustering) hook into every training step. */
+    /**
+     * A copy that also runs {@code listeners} (a technique's, e.g. pruning's or clustering's) in
+     * every training step, after the ones given before: several techniques stack on one network.
+     */
     public Training withListeners(Collection<? extends TrainingListener> listeners) {
-        extraListeners.addAll(listeners);
-        return this;
+        List<TrainingListener> all = new ArrayList<>(extraListeners);
+        all.addAll(listeners);
+        return new Training(net, out, all);
     }
 
     /**

@@ -37,7 +37,7 @@ public final class TargetCheck {
 
     /**
      * Checks {@code net} for {@code family}. A network the exporter cannot write fails here with
-     * the exporter's message ({@link org.condition4j.graph.UnsupportedNetworkException}).
+     * the exporter's message ({@link org.condition4j.layers.UnsupportedNetworkException}).
      */
     public static TargetCheck of(MultiLayerNetwork net, NpuFamily family) {
         return of(InferenceGraph.of(net), family);

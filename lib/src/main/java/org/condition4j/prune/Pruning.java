@@ -1,9 +1,11 @@
 package org.condition4j.prune;
 
-import org.deeplearning4j.nn.conf.layers.Layer;
+import org.condition4j.layers.Capability;
+import org.condition4j.layers.LayerRegistry;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,16 +26,21 @@ import java.util.Set;
  * By default every prunable layer is pruned (convolutions of all kinds, dense and output
  * layers; their kernels only). {@link #except}, {@link #only} and {@link #withSchedule} choose
  * otherwise; they take layer indices or names, and naming a layer that has no prunable weights
- * is an error. The original network is left untouched: pruning works on a copy.
+ * is an error. Each of them returns a new, immutable {@code Pruning}. The original network is left
+ * untouched: pruning works on a copy ({@link #lowMagnitudeInPlace} prunes the network itself).
  */
 public final class Pruning {
     private final MultiLayerNetwork net;
-    private final Set<Integer> excepted = new LinkedHashSet<>();
-    private final Set<Integer> only = new LinkedHashSet<>();
-    private final Map<Integer, PruningSchedule> overrides = new LinkedHashMap<>();
+    private final Set<Integer> excepted;
+    private final Set<Integer> only;
+    private final Map<Integer, PruningSchedule> overrides;
 
-    private Pruning(MultiLayerNetwork net) {
+    private Pruning(MultiLayerNetwork net, Set<Integer> excepted, Set<Integer> only,
+                    Map<Integer, PruningSchedule> overrides) {
         this.net = net;
+        this.excepted = Collections.unmodifiableSet(new LinkedHashSet<>(excepted));
+        this.only = Collections.unmodifiableSet(new LinkedHashSet<>(only));
+        this.overrides = Collections.unmodifiableMap(new LinkedHashMap<>(overrides));
     }
 
     /** Pruning of {@code net}, to be configured and then started with {@link #lowMagnitude}. */
@@ -41,7 +48,8 @@ public final class Pruning {
         if (net == null) {
             throw new IllegalArgumentException("network is null");
         }
-        return new Pruning(net);
+        LayerRegistry.requireAll(net, Capability.PRUNING);
+        return new Pruning(net, Set.of(), Set.of(), Map.of());
     }
 
     /** Prunes every prunable layer of (a copy of) {@code net} by magnitude on {@code schedule}. */
@@ -51,46 +59,34 @@ public final class Pruning {
 
     /** Leaves the named layers dense. */
     public Pruning except(String... layerNames) {
-        for (String name : layerNames) {
-            excepted.add(prunableIndex(name));
-        }
-        return this;
+        return except(prunableIndices(layerNames));
     }
 
     /** Leaves the layers at these indices dense. */
     public Pruning except(int... layerIndices) {
-        for (int index : layerIndices) {
-            excepted.add(requirePrunable(index));
-        }
-        return this;
+        return new Pruning(net, withPrunable(excepted, layerIndices), only, overrides);
     }
 
     /** Prunes only the named layers. */
     public Pruning only(String... layerNames) {
-        for (String name : layerNames) {
-            only.add(prunableIndex(name));
-        }
-        return this;
+        return only(prunableIndices(layerNames));
     }
 
     /** Prunes only the layers at these indices. */
     public Pruning only(int... layerIndices) {
-        for (int index : layerIndices) {
-            only.add(requirePrunable(index));
-        }
-        return this;
+        return new Pruning(net, excepted, withPrunable(only, layerIndices), overrides);
     }
 
     /** Prunes the named layer on its own schedule instead of the common one. */
     public Pruning withSchedule(String layerName, PruningSchedule schedule) {
-        overrides.put(prunableIndex(layerName), requireSchedule(schedule));
-        return this;
+        return withSchedule(prunableIndex(layerName), schedule);
     }
 
     /** Prunes the layer at {@code layerIndex} on its own schedule instead of the common one. */
     public Pruning withSchedule(int layerIndex, PruningSchedule schedule) {
-        overrides.put(requirePrunable(layerIndex), requireSchedule(schedule));
-        return this;
+        Map<Integer, PruningSchedule> more = new LinkedHashMap<>(overrides);
+        more.put(requirePrunable(layerIndex), requireSchedule(schedule));
+        return new Pruning(net, excepted, only, more);
     }
 
     /**
@@ -98,23 +94,35 @@ public final class Pruning {
      * schedule), the rest stay as they are. If the schedule prunes at step 0, the copy is pruned now.
      */
     public PrunedModel lowMagnitude(PruningSchedule schedule) {
+        return lowMagnitude(schedule, net.clone());
+    }
+
+    /**
+     * As {@link #lowMagnitude(PruningSchedule)}, but prunes the network itself instead of a copy:
+     * for a network that another technique (e.g. clustering) is already fine-tuning, so that both
+     * techniques' listeners train it together.
+     */
+    public PrunedModel lowMagnitudeInPlace(PruningSchedule schedule) {
+        return lowMagnitude(schedule, net);
+    }
+
+    private PrunedModel lowMagnitude(PruningSchedule schedule, MultiLayerNetwork target) {
         requireSchedule(schedule);
         Set<Integer> selected = selectedLayers();
         for (int index : overrides.keySet()) {
             if (!selected.contains(index)) {
-                throw new IllegalArgumentException("Layer " + describe(index) + " has its own schedule but is "
+                throw new IllegalArgumentException(describe(index) + " has its own schedule but is "
                         + (excepted.contains(index) ? "excepted from" : "not among the layers chosen for")
                         + " pruning; choose it or drop its schedule");
             }
         }
-        MultiLayerNetwork copy = net.clone();
         Map<PrunableWeight, PruningSchedule> schedules = new LinkedHashMap<>();
         for (int index : selected) {
-            for (PrunableWeight weight : PrunableWeight.ofLayer(copy, index)) {
+            for (PrunableWeight weight : PrunableWeight.ofLayer(target, index)) {
                 schedules.put(weight, overrides.getOrDefault(index, schedule));
             }
         }
-        return new PrunedModel(copy, schedules);
+        return new PrunedModel(target, schedules);
     }
 
     private Set<Integer> selectedLayers() {
@@ -124,11 +132,28 @@ public final class Pruning {
         Set<Integer> selected = new LinkedHashSet<>();
         for (int i = 0; i < net.getnLayers(); i++) {
             boolean chosen = only.isEmpty() ? !excepted.contains(i) : only.contains(i);
-            if (chosen && PrunableWeight.isPrunable(PrunableWeight.layerConf(net, i))) {
+            if (chosen && PrunableWeight.isPrunable(net, i)) {
                 selected.add(i);
             }
         }
         return selected;
+    }
+
+    /** {@code layers} and {@code more}, each checked to be a prunable layer. */
+    private Set<Integer> withPrunable(Set<Integer> layers, int... more) {
+        Set<Integer> all = new LinkedHashSet<>(layers);
+        for (int index : more) {
+            all.add(requirePrunable(index));
+        }
+        return all;
+    }
+
+    private int[] prunableIndices(String... names) {
+        int[] indices = new int[names.length];
+        for (int i = 0; i < names.length; i++) {
+            indices[i] = prunableIndex(names[i]);
+        }
+        return indices;
     }
 
     private int prunableIndex(String name) {
@@ -153,8 +178,8 @@ public final class Pruning {
             throw new IllegalArgumentException("Layer index " + index + " is outside 0.." + (net.getnLayers() - 1)
                     + "; the layers are " + allLayers());
         }
-        if (!PrunableWeight.isPrunable(PrunableWeight.layerConf(net, index))) {
-            throw new IllegalArgumentException("Layer " + describe(index) + " has no weights to prune; "
+        if (!PrunableWeight.isPrunable(net, index)) {
+            throw new IllegalArgumentException(describe(index) + " has no weights to prune; "
                     + "prunable layers are convolutions, dense and output layers: " + prunableLayers());
         }
         return index;
@@ -167,10 +192,8 @@ public final class Pruning {
         return schedule;
     }
 
-    /** "2 'pool1' (SubsamplingLayer)". */
     private String describe(int index) {
-        Layer conf = PrunableWeight.layerConf(net, index);
-        return index + " '" + conf.getLayerName() + "' (" + PrunableWeight.typeOf(conf) + ")";
+        return LayerRegistry.describe(net, index);
     }
 
     private String allLayers() {
@@ -184,7 +207,7 @@ public final class Pruning {
     private String prunableLayers() {
         List<String> prunable = new ArrayList<>();
         for (int i = 0; i < net.getnLayers(); i++) {
-            if (PrunableWeight.isPrunable(PrunableWeight.layerConf(net, i))) {
+            if (PrunableWeight.isPrunable(net, i)) {
                 prunable.add(describe(i));
             }
         }

@@ -1,5 +1,7 @@
 package org.condition4j.qat;
 
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.condition4j.layers.LayerRegistry;
 import org.condition4j.graph.InferenceGraph;
 import org.condition4j.graph.Softmax;
 import org.condition4j.graph.WeightedOp;
@@ -18,12 +20,13 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A network made quantization-aware by {@link QuantizationAwareTraining#prepare}: train
  * {@link #network()} as usual, then export {@link #quantizedGraph()}: the float network
- * ({@link #withoutFakeQuantization()}) with the learned ranges ({@link #activationRanges()}).
+ * ({@link #strip()}) with the learned ranges ({@link #activationRanges()}).
  * All state, the learned ranges included, lives in the network's configuration, so a network
  * saved with {@code ModelStore} and loaded again is wrapped with {@link #of} and carries on.
  */
@@ -77,10 +80,18 @@ public final class QatModel {
     }
 
     /**
+     * None: quantization-aware training works through hooks inside the layers (weight noise and
+     * activations), not through training listeners. Here so that every technique has the same shape.
+     */
+    public List<TrainingListener> listeners() {
+        return List.of();
+    }
+
+    /**
      * A copy of the trained network without the fake-quantization hooks: the float weights (the
      * exporter quantizes them exactly as training did) and the original activations.
      */
-    public MultiLayerNetwork withoutFakeQuantization() {
+    public MultiLayerNetwork strip() {
         MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(network.getLayerWiseConfigurations().toJson());
         for (int i = 0; i < conf.getConfs().size(); i++) {
             Layer layer = conf.getConf(i).getLayer();
@@ -107,7 +118,7 @@ public final class QatModel {
      */
     public QuantizedGraph quantizedGraph() {
         LearnedRanges learned = activationRanges();
-        InferenceGraph graph = InferenceGraph.of(withoutFakeQuantization());
+        InferenceGraph graph = InferenceGraph.of(strip());
         Map<String, ActivationRange> byTensor = new LinkedHashMap<>();
         byTensor.put(InferenceGraph.INPUT, learned.input());
         learned.layers().forEach((layer, range) -> byTensor.put(weightedTensorOf(graph, layer), range));
@@ -159,8 +170,8 @@ public final class QatModel {
                 appendRange(null, min, max);
                 continue;
             }
-            WeightFakeQuant.ChannelLayout layout = WeightFakeQuant.ChannelLayout.of(conf);
-            int scales = layout.scaleCount(layout.channels(network.getLayer(i).getParam("W").shape()));
+            int scales = WeightFakeQuant.scaleCount(LayerRegistry.weight(conf, "W"),
+                    network.getLayer(i).getParam("W").shape());
             weights.append("int8, " + scales + (scales == 1 ? " scale" : " channel scales"));
             IActivation activation = ((BaseLayer) conf).getActivationFn();
             tensor.append(activation instanceof FakeQuantActivation a
@@ -228,7 +239,7 @@ public final class QatModel {
     }
 
     private static IllegalArgumentException notPrepared(int index, Layer layer) {
-        return new IllegalArgumentException(QuantizationAwareTraining.describe(index, layer)
+        return new IllegalArgumentException(LayerRegistry.describe(index, layer)
                 + " has no fake quantization: the network is not quantization-aware. "
                 + "Make one with QuantizationAwareTraining.prepare(net)");
     }

@@ -1,6 +1,12 @@
 package org.condition4j.qat;
 
-import org.condition4j.model.Backend;
+import org.condition4j.layers.Capability;
+import org.condition4j.layers.LayerKind;
+import org.condition4j.layers.LayerRegistry;
+import org.condition4j.layers.UnsupportedNetworkException;
+import org.condition4j.layers.WeightParam;
+import org.condition4j.quantize.WeightQuantization;
+import org.condition4j.backend.Backend;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -66,7 +72,7 @@ public final class QuantizationAwareTraining {
             if (hasWeights(i, layer, last)) {
                 BaseLayer weighted = (BaseLayer) layer;
                 if (weighted.getWeightNoise() != null) {
-                    throw new IllegalArgumentException(describe(i, layer) + " already has weight noise ("
+                    throw new IllegalArgumentException(LayerRegistry.describe(i, layer) + " already has weight noise ("
                             + weighted.getWeightNoise() + "); remove it, QAT needs that hook for weight quantization");
                 }
                 weighted.setActivationFn(fakeQuantized(i, layer, weighted.getActivationFn(), i == last, rangeDecay));
@@ -75,7 +81,7 @@ public final class QuantizationAwareTraining {
         }
         Layer first = conf.getConf(0).getLayer();
         if (first.getIDropout() != null) {
-            throw new IllegalArgumentException(describe(0, first) + " has dropout on the network input ("
+            throw new IllegalArgumentException(LayerRegistry.describe(0, first) + " has dropout on the network input ("
                     + first.getIDropout() + "); remove it, QAT quantizes the input there");
         }
         first.setIDropout(new InputFakeQuant(new MovingAverageRange(rangeDecay)));
@@ -89,33 +95,22 @@ public final class QuantizationAwareTraining {
     }
 
     /**
-     * Whether layer {@code index} writes an int8 tensor of its own (a weighted op), as opposed to
-     * one that keeps its input's quantization. Any other layer is an error naming it.
+     * Whether layer {@code index} gets fake-quantized weights and output; fails for a layer the
+     * {@link LayerRegistry} does not allow quantization-aware training on, for an output layer
+     * before the end, and for pooling other than MAX and AVG.
      */
     static boolean hasWeights(int index, Layer layer, int lastIndex) {
-        Class<?> type = layer.getClass();
-        if (type == ConvolutionLayer.class || type == DepthwiseConvolution2D.class || type == DenseLayer.class) {
-            return true;
+        LayerKind kind = LayerRegistry.require(index, layer, Capability.QAT);
+        if (layer instanceof OutputLayer && index != lastIndex) {
+            throw new UnsupportedNetworkException(LayerRegistry.describe(index, layer) + ": quantization-aware "
+                    + "training supports an output layer only at the end of the network");
         }
-        if (type == OutputLayer.class && index == lastIndex) {
-            return true;
+        if (layer instanceof SubsamplingLayer pool && pool.getPoolingType() != PoolingType.MAX
+                && pool.getPoolingType() != PoolingType.AVG) {
+            throw new UnsupportedNetworkException(LayerRegistry.describe(index, layer) + " uses "
+                    + pool.getPoolingType() + " pooling; quantization-aware training supports MAX and AVG pooling");
         }
-        if (type == SubsamplingLayer.class) {
-            PoolingType pooling = ((SubsamplingLayer) layer).getPoolingType();
-            if (pooling == PoolingType.MAX || pooling == PoolingType.AVG) {
-                return false;
-            }
-            throw new IllegalArgumentException(describe(index, layer) + " uses " + pooling
-                    + " pooling; quantization-aware training supports MAX and AVG pooling");
-        }
-        throw new IllegalArgumentException(describe(index, layer) + " is not supported by quantization-aware "
-                + "training; supported: ConvolutionLayer, DepthwiseConvolution2D, DenseLayer, SubsamplingLayer "
-                + "(MAX/AVG) and an OutputLayer at the end");
-    }
-
-    static String describe(int index, Layer layer) {
-        String name = layer.getLayerName() == null ? "" : " \"" + layer.getLayerName() + "\"";
-        return "Layer " + index + " (" + layer.getClass().getSimpleName() + name + ")";
+        return !kind.weights().isEmpty();
     }
 
     private static IActivation fakeQuantized(int index, Layer layer, IActivation activation, boolean outputLayer,
@@ -126,7 +121,7 @@ public final class QuantizationAwareTraining {
         if (outputLayer && activation.getClass() == ActivationSoftmax.class) {
             return new FakeQuantSoftmax(new MovingAverageRange(decay));
         }
-        throw new IllegalArgumentException(describe(index, layer) + " has the activation " + activation
+        throw new IllegalArgumentException(LayerRegistry.describe(index, layer) + " has the activation " + activation
                 + "; quantization-aware training supports relu, relu6 and identity, which the int8 graph fuses "
                 + "into the op, and softmax on the output layer");
     }
@@ -157,7 +152,7 @@ public final class QuantizationAwareTraining {
                 || base.getActivationFn() instanceof FakeQuantActivation
                 || base.getActivationFn() instanceof FakeQuantSoftmax);
         if (prepared) {
-            throw new IllegalArgumentException(describe(index, layer) + " is already quantization-aware; "
+            throw new IllegalArgumentException(LayerRegistry.describe(index, layer) + " is already quantization-aware; "
                     + "use QatModel.of(net) for a network that QuantizationAwareTraining.prepare made");
         }
     }
@@ -171,12 +166,12 @@ public final class QuantizationAwareTraining {
             }
             INDArray w = net.getLayer(i).getParam("W");
             long nOut = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) layer).getNOut();
-            WeightFakeQuant.ChannelLayout layout = WeightFakeQuant.ChannelLayout.of(layer);
-            long rank = layout == WeightFakeQuant.ChannelLayout.DENSE ? 2 : 4;
-            if (w == null || w.rank() != rank || layout.channels(w.shape()) != nOut) {
-                throw new IllegalArgumentException(describe(i, layer) + " has weights of shape "
-                        + (w == null ? "none" : java.util.Arrays.toString(w.shape())) + ", not the " + layout
-                        + " layout with " + nOut + " output channels that per-channel quantization expects");
+            WeightParam param = LayerRegistry.weight(layer, "W");
+            long rank = param.denseMatrix() ? 2 : 4;
+            if (w == null || w.rank() != rank || WeightQuantization.channelCount(w.shape(), param.dl4jAxes()) != nOut) {
+                throw new IllegalArgumentException(LayerRegistry.describe(i, layer) + " has weights of shape "
+                        + (w == null ? "none" : java.util.Arrays.toString(w.shape())) + ", not the layout " + param
+                        + " with " + nOut + " output channels that per-channel quantization expects");
             }
         }
     }

@@ -1,26 +1,23 @@
 package org.condition4j.qat;
 
+import org.condition4j.layers.LayerRegistry;
+import org.condition4j.layers.WeightParam;
 import org.condition4j.quantize.Int8Scheme;
+import org.condition4j.quantize.WeightQuantization;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.weightnoise.IWeightNoise;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Arrays;
-
 /**
- * Int8 fake quantization of a layer's weights, exactly as the exporter quantizes them
- * ({@link Int8Scheme#weightScale}, {@link Int8Scheme#quantizeWeight}: symmetric, [-127, 127],
- * rounding half away from zero, computed in double from the float weights): one scale per output
- * channel for convolutions and depthwise convolutions, one for the whole matrix of a dense
- * layer. Biases stay float; the exporter turns them into int32.
+ * Int8 fake quantization of a layer's weights, exactly as the exporter quantizes them (the one
+ * routine {@link WeightQuantization}: symmetric, [-127, 127], rounding half away from zero,
+ * computed in double from the float weights): one scale per output channel for convolutions and
+ * depthwise convolutions, one for the whole matrix of a dense layer; the output-channel axes come
+ * from the {@link LayerRegistry}. Biases stay float; the exporter turns them into int32.
  *
  * <p>It plugs into DL4J's weight-noise hook: in a training step DL4J asks for the weights once,
  * computes the forward pass and the gradient with the returned (quantized) weights and applies
@@ -43,7 +40,7 @@ public final class WeightFakeQuant implements IWeightNoise {
         if (train) {
             expectBatch(conf);
         }
-        return fakeQuantize(param, ChannelLayout.of(conf));
+        return fakeQuantize(param, LayerRegistry.weight(conf, paramKey));
     }
 
     /**
@@ -52,31 +49,28 @@ public final class WeightFakeQuant implements IWeightNoise {
      * maximum taken per output channel (convolutions) or over the matrix (dense layers).
      */
     public static INDArray fakeQuantize(INDArray weights, org.deeplearning4j.nn.conf.layers.Layer conf) {
-        return fakeQuantize(weights, ChannelLayout.of(conf));
+        return fakeQuantize(weights, LayerRegistry.weight(conf, "W"));
     }
 
-    private static INDArray fakeQuantize(INDArray weights, ChannelLayout layout) {
+    private static INDArray fakeQuantize(INDArray weights, WeightParam param) {
         long[] shape = weights.shape();
         float[] w = weights.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        int channels = layout.channels(shape);
-        int inner = layout.inner(shape);
-        int groups = layout.scaleCount(channels);
-        double[] maxAbs = new double[groups];
+        WeightQuantization.Int8Weights q = WeightQuantization.quantize(w,
+                WeightQuantization.channelOf(shape, param.dl4jAxes()),
+                WeightQuantization.channelCount(shape, param.dl4jAxes()), scaleCount(param, shape) == 1);
         for (int i = 0; i < w.length; i++) {
-            int g = group(i, inner, channels, groups);
-            maxAbs[g] = Math.max(maxAbs[g], Math.abs((double) w[i]));
-        }
-        double[] scale = Arrays.stream(maxAbs).map(Int8Scheme::weightScale).toArray();
-        for (int i = 0; i < w.length; i++) {
-            double s = scale[group(i, inner, channels, groups)];
-            w[i] = (float) (s * Int8Scheme.quantizeWeight(w[i], s));
+            w[i] = q.dequantized(i);
         }
         return Nd4j.create(w, shape, 'c').castTo(weights.dataType());
     }
 
-    /** Which weight scale flat index i uses: its output channel's, or the only one. */
-    private static int group(int index, int inner, int channels, int groups) {
-        return groups == 1 ? 0 : (index / inner) % channels;
+    /**
+     * How many weight scales the exporter uses for {@code param} of this shape: one per output
+     * channel for convolutions, a single one for dense layers (TFLite 2.6's int8 FULLY_CONNECTED
+     * kernel reads one scale).
+     */
+    static int scaleCount(WeightParam param, long[] shape) {
+        return Int8Scheme.weightScaleCount(param.denseMatrix(), WeightQuantization.channelCount(shape, param.dl4jAxes()));
     }
 
     /** Lets the layer's fake-quantized activation, if it has one, observe the coming training batch. */
@@ -87,53 +81,6 @@ public final class WeightFakeQuant implements IWeightNoise {
             } else if (base.getActivationFn() instanceof FakeQuantSoftmax softmax) {
                 softmax.getRange().expectBatch();
             }
-        }
-    }
-
-    /**
-     * Where the output channels are in a weight array, seen as {@code [..., channels, inner]} in
-     * row-major order: channel of flat index i = (i / inner) % channels.
-     */
-    enum ChannelLayout {
-        /** Convolution weights [out, in, kh, kw]: channels along dimension 0. */
-        CONVOLUTION,
-        /** Dense weights [in, out]: channels along dimension 1. */
-        DENSE,
-        /** Depthwise weights [kh, kw, in, multiplier]: output channel in * multiplier + m. */
-        DEPTHWISE;
-
-        static ChannelLayout of(org.deeplearning4j.nn.conf.layers.Layer conf) {
-            if (conf.getClass() == ConvolutionLayer.class) {
-                return CONVOLUTION;
-            }
-            if (conf.getClass() == DepthwiseConvolution2D.class) {
-                return DEPTHWISE;
-            }
-            if (conf.getClass() == DenseLayer.class || conf.getClass() == OutputLayer.class) {
-                return DENSE;
-            }
-            throw new IllegalArgumentException("No int8 weight layout for " + conf.getClass().getSimpleName()
-                    + " (layer " + conf.getLayerName() + ")");
-        }
-
-        int channels(long[] shape) {
-            return switch (this) {
-                case CONVOLUTION -> (int) shape[0];
-                case DENSE -> (int) shape[1];
-                case DEPTHWISE -> (int) (shape[2] * shape[3]);
-            };
-        }
-
-        int inner(long[] shape) {
-            return this == CONVOLUTION ? (int) (shape[1] * shape[2] * shape[3]) : 1;
-        }
-
-        /**
-         * How many weight scales the exporter uses: one per output channel for convolutions, a
-         * single one for dense layers (TFLite 2.6's int8 FULLY_CONNECTED kernel reads one scale).
-         */
-        int scaleCount(int channels) {
-            return Int8Scheme.weightScaleCount(this == DENSE, channels);
         }
     }
 

@@ -1,6 +1,5 @@
 package org.condition4j.quantize;
 
-import org.condition4j.data.Mnist;
 import org.condition4j.graph.InferenceGraph;
 import org.condition4j.graph.Op;
 import org.condition4j.graph.WeightedOp;
@@ -16,11 +15,6 @@ import java.util.List;
  */
 public final class PostTrainingQuantization {
     private PostTrainingQuantization() {}
-
-    /** Calibrates on the first {@value Calibration#DEFAULT_SAMPLES} training images of {@code mnist}. */
-    public static QuantizedGraph calibrate(InferenceGraph graph, Mnist mnist) {
-        return calibrate(graph, mnist.trainSample(Calibration.DEFAULT_SAMPLES));
-    }
 
     /** Calibrates activation ranges on {@code representative} and quantizes with them. */
     public static QuantizedGraph calibrate(InferenceGraph graph, DataSet representative) {

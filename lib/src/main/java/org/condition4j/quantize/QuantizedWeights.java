@@ -20,40 +20,23 @@ public record QuantizedWeights(byte[] values, int[] shape, int channelAxis, doub
 
     /** As {@link #of(WeightedOp, double)}, with one scale for the whole tensor when {@code perTensor}. */
     public static QuantizedWeights of(WeightedOp op, double inputScale, boolean perTensor) {
-        float[] w = op.weights();
         int[] shape = op.weightShape();
         int axis = op.channelAxis();
         int channels = shape[axis];
-        int inner = 1;
-        for (int d = axis + 1; d < shape.length; d++) {
-            inner *= shape[d];
-        }
-        int groups = perTensor ? 1 : Int8Scheme.weightScaleCount(op instanceof FullyConnected, channels);
-        double[] maxAbs = new double[groups];
-        for (int k = 0; k < w.length; k++) {
-            int g = group(k, inner, channels, groups);
-            maxAbs[g] = Math.max(maxAbs[g], Math.abs(w[k]));
-        }
-        double[] scales = new double[groups];
-        double[] biasScales = new double[groups];
-        for (int g = 0; g < groups; g++) {
-            scales[g] = Int8Scheme.weightScale(maxAbs[g]);
+        boolean oneScale = perTensor || Int8Scheme.weightScaleCount(op instanceof FullyConnected, channels) == 1;
+        WeightQuantization.Int8Weights w = WeightQuantization.quantize(op.weights(),
+                WeightQuantization.channelOf(shape, axis), channels, oneScale);
+        double[] scales = w.scales();
+        double[] biasScales = new double[scales.length];
+        for (int g = 0; g < scales.length; g++) {
             biasScales[g] = Int8Scheme.biasScale(inputScale, scales[g]);
-        }
-        byte[] values = new byte[w.length];
-        for (int k = 0; k < w.length; k++) {
-            values[k] = (byte) Int8Scheme.quantizeWeight(w[k], scales[group(k, inner, channels, groups)]);
         }
         float[] b = op.bias();
         int[] bias = new int[channels];
         for (int c = 0; c < channels; c++) {
-            bias[c] = Int8Scheme.quantizeBias(b[c], biasScales[groups == 1 ? 0 : c]);
+            bias[c] = Int8Scheme.quantizeBias(b[c], biasScales[scales.length == 1 ? 0 : c]);
         }
-        return new QuantizedWeights(values, shape, axis, scales, bias, biasScales);
-    }
-
-    private static int group(int index, int inner, int channels, int groups) {
-        return groups == 1 ? 0 : (index / inner) % channels;
+        return new QuantizedWeights(w.values(), shape, axis, scales, bias, biasScales);
     }
 
     public int channels() {

@@ -1,7 +1,9 @@
 package org.condition4j.report;
 
+import org.condition4j.io.FileSizes;
 import org.condition4j.model.TrainingHistory;
 import org.condition4j.stats.Accuracy;
+import org.condition4j.runtime.ModelComparison;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -21,6 +23,8 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -61,6 +65,25 @@ public final class Charts {
             accuracyChart.addSeries("test images", epochs, test);
         }
         return sideBySide(image(lossChart), image(accuracyChart));
+    }
+
+    /** Accuracy bars with their 95 % intervals next to raw and gzip size bars, one group per compared model. */
+    public static BufferedImage comparison(ModelComparison comparison) {
+        List<String> names = new ArrayList<>();
+        List<Accuracy> accuracy = new ArrayList<>();
+        List<Double> raw = new ArrayList<>();
+        List<Double> gzip = new ArrayList<>();
+        for (ModelComparison.Entry e : comparison.entries()) {
+            names.add(e.name());
+            accuracy.add(e.evaluation().accuracyWithInterval());
+            raw.add(FileSizes.kilobytes(e.sizeBytes()));
+            gzip.add(FileSizes.kilobytes(e.gzipBytes()));
+        }
+        Map<String, List<Double>> sizes = new LinkedHashMap<>();
+        sizes.put("raw", raw);
+        sizes.put("gzip", gzip);
+        return sideBySide(accuracies("Accuracy on " + comparison.images() + " test images", names, accuracy),
+                bars("File size", "kB", names, sizes));
     }
 
     /** A line chart of named series that share the x values. */

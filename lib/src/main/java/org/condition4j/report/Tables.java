@@ -1,9 +1,12 @@
 package org.condition4j.report;
 
+import org.condition4j.cluster.ClusterStatistics;
+import org.condition4j.io.FileSizes;
 import org.condition4j.model.TrainingHistory;
 import org.condition4j.stats.Accuracy;
 import org.condition4j.stats.Interval;
 import org.condition4j.stats.PairedComparison;
+import org.condition4j.runtime.ModelComparison;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -26,6 +29,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -65,6 +69,46 @@ public final class Tables {
         String caption = table.name() == null || table.name().isBlank() ? ""
                 : "<div style=\"font-weight:bold;margin:4px 0\">" + escape(table.name()) + "</div>";
         return caption + out;
+    }
+
+    /**
+     * model, accuracy % with its 95 % interval, whether it differs significantly from the first
+     * model on the same images, size kB, gzip kB, gzip as % of the first model's, LiteRT images/s.
+     */
+    public static Table comparison(ModelComparison comparison) {
+        Map<String, boolean[]> hits = new LinkedHashMap<>();
+        comparison.entries().forEach(e -> hits.put(e.name(), e.evaluation().hits()));
+        Table table = accuracies("Measured by LiteRT on " + comparison.images() + " test images", hits);
+        DoubleColumn size = DoubleColumn.create("size kB");
+        DoubleColumn gzip = DoubleColumn.create("gzip kB");
+        DoubleColumn gzipShare = DoubleColumn.create("gzip vs first %");
+        DoubleColumn speed = DoubleColumn.create("LiteRT images/s");
+        long firstGzip = comparison.entries().get(0).gzipBytes();
+        for (ModelComparison.Entry e : comparison.entries()) {
+            size.append(FileSizes.kilobytes(e.sizeBytes()));
+            gzip.append(FileSizes.kilobytes(e.gzipBytes()));
+            gzipShare.append(100.0 * e.gzipBytes() / firstGzip);
+            speed.append(e.evaluation().imagesPerSecond());
+        }
+        return table.addColumns(size, gzip, gzipShare, speed);
+    }
+
+    /**
+     * Centroid initialisations compared before fine-tuning: k-means iterations, mean squared
+     * error, accuracy with its interval and whether it differs significantly from the first's.
+     */
+    public static Table initialisations(int clusters, List<ClusterStatistics.Initialisation> results) {
+        Map<String, boolean[]> hits = new LinkedHashMap<>();
+        IntColumn iterations = IntColumn.create("k-means iterations");
+        DoubleColumn error = DoubleColumn.create("mean squared error");
+        for (ClusterStatistics.Initialisation r : results) {
+            hits.put(r.init().name(), r.hits());
+            iterations.append(r.iterations());
+            error.append(r.meanSquaredError());
+        }
+        Table table = accuracies("Centroid initialisations (" + clusters + " clusters, before fine-tuning)", hits);
+        table.column(0).setName("initialisation");
+        return table.insertColumn(1, iterations).insertColumn(2, error);
     }
 
     /** One row per epoch: loss, training and test accuracy (percent), seconds, images per second. */

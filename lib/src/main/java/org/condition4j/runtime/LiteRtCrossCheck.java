@@ -1,4 +1,4 @@
-package org.condition4j.tflite;
+package org.condition4j.runtime;
 
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -56,17 +55,13 @@ public final class LiteRtCrossCheck {
         return table;
     }
 
-    /** Compares with LiteRT as a user gets it (XNNPACK delegate). */
-    public static Result compare(Path model, DataSet examples) {
-        return compare(model, examples, LiteRt.Kernels.XNNPACK);
+    /** Compares with {@code liteRt} as a user gets it (XNNPACK delegate). */
+    public static Result compare(Path model, DataSet examples, LiteRt liteRt) {
+        return compare(model, examples, liteRt, LiteRt.Kernels.XNNPACK);
     }
 
-    public static Result compare(Path model, DataSet examples, LiteRt.Kernels kernels) {
-        return compare(model, examples, kernels, LiteRt.PYTHON, LiteRt.TIMEOUT);
-    }
-
-    /** As {@link #compare(Path, DataSet, LiteRt.Kernels)} with the given Python and time-out. */
-    static Result compare(Path model, DataSet examples, LiteRt.Kernels kernels, Path python, Duration timeout) {
+    /** Compares with {@code liteRt} running the given kernels. */
+    public static Result compare(Path model, DataSet examples, LiteRt liteRt, LiteRt.Kernels kernels) {
         float[][] features = examples.getFeatures().toFloatMatrix();
         ByteArrayOutputStream inputs = new ByteArrayOutputStream();
         ByteArrayOutputStream javaOutputs = new ByteArrayOutputStream();
@@ -83,7 +78,7 @@ public final class LiteRtCrossCheck {
             }
             outputBytes = out.length;
         }
-        LiteRt.Outputs litert = LiteRt.run(model, inputs.toByteArray(), kernels, python, timeout);
+        LiteRt.Outputs litert = liteRt.run(model, inputs.toByteArray(), kernels);
         return compareOutputs(model, javaOutputs.toByteArray(), litert.bytes(), outputBytes, int8Output, litert.info());
     }
 

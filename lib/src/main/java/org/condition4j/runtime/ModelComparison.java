@@ -1,31 +1,25 @@
-package org.condition4j.tflite;
+package org.condition4j.runtime;
 
-import org.condition4j.report.Charts;
-import org.condition4j.report.FileSizes;
-import org.condition4j.report.Tables;
-import org.condition4j.stats.Accuracy;
+import org.condition4j.io.FileSizes;
 import org.condition4j.stats.PairedComparison;
 import org.nd4j.linalg.dataset.DataSet;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.Table;
 
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * .tflite files side by side, each measured by the TFLite interpreter on the same test images:
- * accuracy, raw and gzip size, interpreter speed. The closing table and chart of each technique
- * notebook.
+ * .tflite files side by side, each run by LiteRT on the same test images: every prediction
+ * (for accuracy, its interval and paired significance), raw and gzip size, LiteRT's speed. The
+ * closing table and chart of each technique notebook ({@code Tables.comparison} and
+ * {@code Charts.comparison} show it).
  *
  * <pre>{@code
- * var comparison = ModelComparison.on(mnist.testSample(1000))
+ * var comparison = ModelComparison.on(mnist.testSample(10_000), liteRt)
  *         .add("int8", ptqFile)
  *         .add("pruned int8", prunedFile);
- * comparison.table()
+ * Tables.comparison(comparison)
  * }</pre>
  */
 public final class ModelComparison {
@@ -58,17 +52,23 @@ public final class ModelComparison {
     }
 
     private final DataSet testImages;
+    private final LiteRt liteRt;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
 
-    private ModelComparison(DataSet testImages) {
+    private ModelComparison(DataSet testImages, LiteRt liteRt) {
         this.testImages = testImages;
+        this.liteRt = liteRt;
     }
 
-    public static ModelComparison on(DataSet testImages) {
+    /** A comparison of models that {@code liteRt} runs on {@code testImages}. */
+    public static ModelComparison on(DataSet testImages, LiteRt liteRt) {
         if (testImages == null || testImages.numExamples() == 0) {
             throw new IllegalArgumentException("A comparison needs at least one test image");
         }
-        return new ModelComparison(testImages);
+        if (liteRt == null) {
+            throw new IllegalArgumentException("A comparison needs the LiteRT that runs the models");
+        }
+        return new ModelComparison(testImages, liteRt);
     }
 
     /** Runs {@code file} in LiteRT on the test images (one call) and measures its size. */
@@ -76,7 +76,7 @@ public final class ModelComparison {
         if (entries.containsKey(name)) {
             throw new IllegalArgumentException("A model named '" + name + "' is already in the comparison");
         }
-        TfliteInterpreter.Evaluation evaluation = LiteRt.evaluate(file, testImages);
+        TfliteInterpreter.Evaluation evaluation = liteRt.evaluate(file, testImages);
         entries.put(name, new Entry(name, file, evaluation, FileSizes.raw(file), FileSizes.gzip(file)));
         return this;
     }
@@ -98,48 +98,8 @@ public final class ModelComparison {
         return PairedComparison.of(entry(first).evaluation().hits(), entry(second).evaluation().hits());
     }
 
-    /**
-     * model, accuracy % with its 95 % interval, whether it differs significantly from the first
-     * model on these images, size kB, gzip kB, gzip as % of the first model's, LiteRT images/s.
-     */
-    public Table table() {
-        Map<String, boolean[]> hits = new LinkedHashMap<>();
-        entries.forEach((name, e) -> hits.put(name, e.evaluation().hits()));
-        Table table = Tables.accuracies("Measured by LiteRT on " + testImages.numExamples() + " test images", hits);
-        DoubleColumn size = DoubleColumn.create("size kB");
-        DoubleColumn gzip = DoubleColumn.create("gzip kB");
-        DoubleColumn gzipShare = DoubleColumn.create("gzip vs first %");
-        DoubleColumn speed = DoubleColumn.create("LiteRT images/s");
-        long firstGzip = entries.values().iterator().next().gzipBytes();
-        for (Entry e : entries.values()) {
-            size.append(FileSizes.kilobytes(e.sizeBytes()));
-            gzip.append(FileSizes.kilobytes(e.gzipBytes()));
-            gzipShare.append(100.0 * e.gzipBytes() / firstGzip);
-            speed.append(e.evaluation().imagesPerSecond());
-        }
-        return table.addColumns(size, gzip, gzipShare, speed);
-    }
-
-    /** Accuracy bars with their 95 % intervals next to raw and gzip size bars. */
-    public BufferedImage chart() {
-        List<String> names = new ArrayList<>(entries.keySet());
-        List<Accuracy> accuracy = new ArrayList<>();
-        List<Double> raw = new ArrayList<>();
-        List<Double> gzip = new ArrayList<>();
-        for (Entry e : entries.values()) {
-            accuracy.add(e.evaluation().accuracyWithInterval());
-            raw.add(FileSizes.kilobytes(e.sizeBytes()));
-            gzip.add(FileSizes.kilobytes(e.gzipBytes()));
-        }
-        return Charts.sideBySide(
-                Charts.accuracies("Accuracy on " + testImages.numExamples() + " test images", names, accuracy),
-                Charts.bars("File size", "kB", names, orderedMap("raw", raw, "gzip", gzip)));
-    }
-
-    private static Map<String, List<Double>> orderedMap(String k1, List<Double> v1, String k2, List<Double> v2) {
-        Map<String, List<Double>> m = new LinkedHashMap<>();
-        m.put(k1, v1);
-        m.put(k2, v2);
-        return m;
+    /** How many test images each model ran on. */
+    public int images() {
+        return testImages.numExamples();
     }
 }

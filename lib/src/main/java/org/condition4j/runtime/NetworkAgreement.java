@@ -1,4 +1,4 @@
-package org.condition4j.tflite;
+package org.condition4j.runtime;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,10 +17,11 @@ public record NetworkAgreement(int images, int sameClass, int withinOneStep, dou
     /** One step of an int8 softmax output (scale 1/256). */
     public static final double SOFTMAX_STEP = 1.0 / 256;
 
-    public static NetworkAgreement of(MultiLayerNetwork net, Path tflite, DataSet examples) {
+    /** {@code net} against the file {@code tflite} exported from it, which {@code liteRt} runs on {@code examples}. */
+    public static NetworkAgreement of(MultiLayerNetwork net, Path tflite, DataSet examples, LiteRt liteRt) {
         INDArray networkOutputs = net.output(examples.getFeatures(), false);
         long[] labels = examples.getLabels().argMax(1).toLongVector();
-        float[][] outputs = LiteRt.outputs(tflite, examples);
+        float[][] outputs = liteRt.outputs(tflite, examples);
         int sameClass = 0;
         int withinOneStep = 0;
         int networkCorrect = 0;

@@ -1,5 +1,6 @@
-package org.condition4j.tflite;
+package org.condition4j.runtime;
 
+import org.condition4j.tflite.TfliteVerifier;
 import ai.djl.tflite.engine.LibUtils;
 import org.condition4j.graph.InferenceGraph;
 import org.condition4j.quantize.Int8Scheme;

@@ -1,5 +1,6 @@
 package org.condition4j.tflite;
 
+import org.condition4j.layers.TfliteWeights;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -7,7 +8,9 @@ import tech.tablesaw.api.Table;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -28,13 +31,15 @@ public record WeightStatistics(List<Tensor> tensors) {
         List<Tensor> tensors = new ArrayList<>();
         List<TfliteModel.OperatorInfo> ops = model.operators();
         for (TfliteModel.OperatorInfo op : ops) {
-            if (!op.op().equals("CONV_2D") && !op.op().equals("DEPTHWISE_CONV_2D") && !op.op().equals("FULLY_CONNECTED")) {
+            Optional<TfliteWeights> weighted = Arrays.stream(TfliteWeights.values())
+                    .filter(w -> w.name().equals(op.op())).findFirst();
+            if (weighted.isEmpty()) {
                 continue;
             }
             String name = op.inputs().get(1);
             TfliteModel.TensorInfo info = model.tensor(name);
             double[] values = values(model, info);
-            int channelDim = op.op().equals("DEPTHWISE_CONV_2D") ? 3 : 0;
+            int channelDim = weighted.get().outputChannelAxis();
             tensors.add(new Tensor(name, info.type(), values.length, zeros(values), distinct(values, 0, values.length, 1),
                     maxDistinctPerChannel(values, info.shape(), channelDim)));
         }

@@ -1,9 +1,7 @@
 package org.condition4j.vela;
 
-import org.condition4j.data.ProjectDirs;
 import org.condition4j.io.Subprocess;
 import org.condition4j.tflite.TfliteVerifier;
-import org.condition4j.report.Metrics;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -41,29 +39,12 @@ public final class Vela {
         this.timeout = timeout;
     }
 
-    /** Vela from {@code env/}, as {@code setup.sh} installs it. */
-    public static Vela fromProjectEnvironment() {
-        Path vela = ProjectDirs.root().resolve("env/bin/vela");
-        if (!Files.isExecutable(vela)) {
-            throw new IllegalStateException("The Vela compiler is not installed at " + vela + "; run ./setup.sh");
+    /** Vela installed at {@code executable} (the project's is {@code env/bin/vela}). */
+    public static Vela at(Path executable) {
+        if (!Files.isExecutable(executable)) {
+            throw new IllegalStateException("The Vela compiler is not installed at " + executable + "; run ./setup.sh");
         }
-        return new Vela(vela, TIMEOUT);
-    }
-
-    /**
-     * Compiles {@code model} for {@code target} and records Vela's figures in the model's metrics
-     * JSON (beside it), so the comparison notebook finds them: the "compile for Ethos-U" step that
-     * ends every technique notebook.
-     */
-    public VelaReport compileAndRecord(Path model, VelaTarget target) {
-        VelaReport report = compile(model, target);
-        Metrics.readOrCreateFor(model).putAll(report.metrics()).writeFor(model);
-        return report;
-    }
-
-    /** Compiles {@code tflite} for {@code target} into {@code conditioned_models/vela/<accelerator>/}. */
-    public VelaReport compile(Path tflite, VelaTarget target) {
-        return compile(tflite, target, ProjectDirs.conditionedModels().resolve("vela").resolve(target.accelerator()));
+        return new Vela(executable, TIMEOUT);
     }
 
     /** Compiles {@code tflite} for {@code target}, writing Vela's outputs into {@code outputDir}. */

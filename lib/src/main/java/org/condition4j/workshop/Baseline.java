@@ -1,8 +1,10 @@
-package org.condition4j.model;
+package org.condition4j.workshop;
 
+import org.condition4j.model.ModelStore;
+import org.condition4j.model.SeedCnn;
+import org.condition4j.model.Training;
+import org.condition4j.model.TrainingHistory;
 import org.condition4j.data.Mnist;
-import org.condition4j.data.ProjectDirs;
-import org.condition4j.data.RunParameters;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.nio.file.Files;

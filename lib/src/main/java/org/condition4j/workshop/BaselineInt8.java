@@ -1,6 +1,6 @@
-package org.condition4j.tflite;
+package org.condition4j.workshop;
 
-import org.condition4j.data.ProjectDirs;
+import org.condition4j.tflite.TfliteExport;
 import org.condition4j.graph.InferenceGraph;
 import org.condition4j.quantize.PostTrainingQuantization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;

@@ -1,4 +1,4 @@
-package org.condition4j.report;
+package org.condition4j.workshop;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,13 +1,13 @@
-package org.condition4j.vela;
-
-import org.condition4j.report.Tables;
-import org.condition4j.stats.Accuracy;
+package org.condition4j.workshop;
 
 import org.condition4j.io.AtomicFiles;
+import org.condition4j.io.FileSizes;
 import org.condition4j.report.Charts;
-import org.condition4j.report.FileSizes;
-import org.condition4j.report.Metrics;
-import org.condition4j.tflite.BaselineInt8;
+import org.condition4j.report.Tables;
+import org.condition4j.stats.Accuracy;
+import org.condition4j.vela.Vela;
+import org.condition4j.vela.VelaReport;
+import org.condition4j.vela.VelaTarget;
 import org.condition4j.tflite.TfliteModel;
 import org.condition4j.tflite.WeightStatistics;
 import tech.tablesaw.api.DoubleColumn;
@@ -62,7 +62,7 @@ public final class NpuOverview {
 
     /** Compiles every model in {@code dir} for each of {@code targets}. */
     public static NpuOverview compile(Path dir, List<VelaTarget> targets) {
-        Vela vela = Vela.fromProjectEnvironment();
+        Vela vela = Workshop.vela();
         List<Row> rows = new ArrayList<>();
         for (Path file : models(dir)) {
             TfliteModel model = TfliteModel.read(file);

@@ -1,4 +1,4 @@
-package org.condition4j.data;
+package org.condition4j.workshop;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,5 +42,15 @@ public final class ProjectDirs {
             return Path.of(dir).toAbsolutePath().normalize();
         }
         return root().resolve("conditioned_models");
+    }
+
+    /** The Python interpreter of the project's environment {@code env/} (LiteRT, Jupyter). */
+    public static Path python() {
+        return root().resolve("env").resolve("bin").resolve("python");
+    }
+
+    /** The Vela compiler in the project's environment {@code env/}. */
+    public static Path vela() {
+        return root().resolve("env").resolve("bin").resolve("vela");
     }
 }

@@ -1,5 +1,6 @@
-package org.condition4j.data;
+package org.condition4j.workshop;
 
+import org.condition4j.data.Mnist;
 import java.util.Map;
 
 /**

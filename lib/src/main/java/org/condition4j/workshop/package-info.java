@@ -1,8 +1,9 @@
 /**
- * Glue for the notebooks: what a notebook cell would otherwise repeat. {@link
- * org.condition4j.workshop.ModelCard} is the record of one conditioned model (how it was made,
- * what it measured, golden vectors to replay on a device), written by {@link
- * org.condition4j.workshop.ModelCards}; {@link org.condition4j.workshop.Exercises} tells a
- * participant whether the result of a "try it" cell is plausible.
+ * What only the notebooks need: the project's folders and tools, run parameters from the
+ * environment, the baseline, the metrics JSON beside each model, the all-models NPU overview, the
+ * "compile for Ethos-U and record" step, the model cards with golden vectors ({@link
+ * org.condition4j.workshop.ModelCards}) and the plausibility verdicts of the "try it" cells
+ * ({@link org.condition4j.workshop.Exercises}). The top of the dependency graph; nothing in the
+ * core depends on it.
  */
 package org.condition4j.workshop;

@@ -3,7 +3,7 @@ package org.condition4j.cluster;
 import org.condition4j.graph.InferenceGraph;
 import org.condition4j.quantize.PostTrainingQuantization;
 import org.condition4j.tflite.TfliteExport;
-import org.condition4j.tflite.TfliteInterpreter;
+import org.condition4j.runtime.TfliteInterpreter;
 import org.condition4j.tflite.TfliteModel;
 import org.condition4j.tflite.WeightStatistics;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -81,7 +81,7 @@ class ClusteredExportTest {
     @Test
     void perChannelClustersKeepAtMostKInt8ValuesPerOutputChannelInTheFile() {
         ClusteredModel clustered = Clustering.cluster(TrainedBaseline.get().net,
-                ClusteringConfig.of(4, CentroidInit.DENSITY_BASED).perChannel());
+                ClusteringConfig.of(4, CentroidInit.DENSITY_BASED).withClustersPerChannel());
         MultiLayerNetwork stripped = clustered.strip();
         byte[] tfliteFile = exportInt8(stripped);
         TfliteModel model = TfliteModel.of(tfliteFile);

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The fine-tuning rule on a hand-made 2x2 kernel with two clusters. */
 class ClusteredKernelTest {
-    private static final Kernel KERNEL = new Kernel(0, "dense", "DenseLayer", "W", new long[] {2, 2}, new int[] {1});
+    private static final Kernel KERNEL = new Kernel(0, "dense", "DenseLayer", "W", new long[] {2, 2}, new int[] {1}, true);
 
     private static ClusteredKernel clustered() {
         return ClusteredKernel.cluster(KERNEL, new float[] {0f, 0.1f, 1f, 1.1f}, 2,

@@ -83,7 +83,7 @@ class ClusteringTest {
     @Test
     void perChannelClusteringKeepsAtMostKValuesPerOutputChannel() {
         MultiLayerNetwork baseline = SeedCnn.create();
-        ClusteredModel clustered = Clustering.cluster(baseline, ClusteringConfig.of(4, CentroidInit.LINEAR).perChannel());
+        ClusteredModel clustered = Clustering.cluster(baseline, ClusteringConfig.of(4, CentroidInit.LINEAR).withClustersPerChannel());
         Table stats = ClusterStatistics.of(clustered.network());
         for (Row row : stats) {
             String name = row.getString("name");
@@ -101,7 +101,7 @@ class ClusteringTest {
     @Test
     void perChannelGroupsFollowTheOutputChannelAxis() {
         MultiLayerNetwork baseline = SeedCnn.create();
-        ClusteredModel clustered = Clustering.cluster(baseline, ClusteringConfig.of(3, CentroidInit.LINEAR).perChannel());
+        ClusteredModel clustered = Clustering.cluster(baseline, ClusteringConfig.of(3, CentroidInit.LINEAR).withClustersPerChannel());
         INDArray dense = clustered.network().getLayer("dense").getParam("W"); // [in, out]
         for (int out = 0; out < dense.size(1); out++) {
             assertTrue(distinct(dense.getColumn(out)) <= 3, "dense column " + out);
@@ -132,7 +132,7 @@ class ClusteringTest {
             assertEquals(5, row.getInt("distinct values"), row.getString("name") + " " + row.getString("param"));
         }
         ClusteredModel perChannel = Clustering.cluster(baseline,
-                ClusteringConfig.of(4, CentroidInit.DENSITY_BASED).perChannel().skip("out"));
+                ClusteringConfig.of(4, CentroidInit.DENSITY_BASED).withClustersPerChannel().skip("out"));
         Table stats = ClusterStatistics.of(perChannel.network());
         for (int r = 0; r < 4; r++) {
             assertTrue(stats.intColumn("max distinct per channel").get(r) <= 4, stats.row(r).toString());
@@ -160,12 +160,12 @@ class ClusteringTest {
     void invalidKIsAClearErrorNamingTheLayer() {
         MultiLayerNetwork baseline = SeedCnn.create();
         String perChannel = message(() -> Clustering.cluster(baseline, ClusteringConfig.of(16, CentroidInit.LINEAR)
-                .perChannel()));
-        assertContains(perChannel, "K=16", "layer 0 'conv1' (ConvolutionLayer)", "9 weights per output channel");
+                .withClustersPerChannel()));
+        assertContains(perChannel, "K=16", "layer 0 (ConvolutionLayer 'conv1')", "9 weights per output channel");
 
         MultiLayerNetwork tiny = tinyDense();
         String perLayer = message(() -> Clustering.cluster(tiny, ClusteringConfig.of(8, CentroidInit.LINEAR)));
-        assertContains(perLayer, "K=8", "layer 1 'out' (OutputLayer)", "only 6 weights");
+        assertContains(perLayer, "K=8", "layer 1 (OutputLayer 'out')", "only 6 weights");
 
         assertContains(message(() -> ClusteringConfig.of(16, CentroidInit.LINEAR).layer("dense", 1)),
                 "K=1", "layer 'dense'", "at least 2");
@@ -177,9 +177,9 @@ class ClusteringTest {
     void namingALayerThatCannotBeClusteredIsAClearError() {
         MultiLayerNetwork baseline = SeedCnn.create();
         assertContains(message(() -> Clustering.cluster(baseline, ClusteringConfig.defaults().layer("pool1", 4))),
-                "layer 2 'pool1' (SubsamplingLayer)", "no kernel weights", "0 'conv1'", "5 'dense'");
+                "layer 2 (SubsamplingLayer 'pool1')", "no kernel weights", "0 'conv1'", "5 'dense'");
         assertContains(message(() -> Clustering.cluster(baseline, ClusteringConfig.defaults().skip(4))),
-                "layer 4 'pool2' (SubsamplingLayer)");
+                "layer 4 (SubsamplingLayer 'pool2')");
         assertContains(message(() -> Clustering.cluster(baseline, ClusteringConfig.defaults().skip("fc"))),
                 "no layer 'fc'", "'conv1', 'conv2', 'pool1', 'conv3', 'pool2', 'dense'");
         assertContains(message(() -> Clustering.cluster(baseline, ClusteringConfig.defaults().layer(6, 4))),
@@ -198,7 +198,7 @@ class ClusteringTest {
                 .build());
         net.init();
         assertContains(message(() -> Clustering.cluster(net, ClusteringConfig.of(4, CentroidInit.LINEAR))),
-                "layer 0 'hidden' (DenseLayer)", "constraints", "skip(0)");
+                "layer 0 (DenseLayer 'hidden')", "constraints", "skip(0)");
         assertEquals(1, Clustering.cluster(net, ClusteringConfig.of(4, CentroidInit.LINEAR).skip("hidden"))
                 .summary().rowCount());
     }

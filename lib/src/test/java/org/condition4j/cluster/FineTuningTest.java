@@ -1,5 +1,7 @@
 package org.condition4j.cluster;
 
+import org.condition4j.report.Tables;
+
 import org.condition4j.data.Mnist;
 import org.condition4j.data.MnistBatches;
 import org.deeplearning4j.nn.api.Model;
@@ -73,7 +75,7 @@ class FineTuningTest {
     @Test
     void perChannelFineTuningKeepsAtMostKValuesPerChannel() {
         ClusteredModel clustered = Clustering.cluster(baseline,
-                ClusteringConfig.of(3, CentroidInit.KMEANS_PLUS_PLUS).perChannel().reassignEvery(4));
+                ClusteringConfig.of(3, CentroidInit.KMEANS_PLUS_PLUS).withClustersPerChannel().reassignEvery(4));
         DistinctValueWatch watch = new DistinctValueWatch(true);
         clustered.training().printingTo(QUIET).withListeners(List.of(watch)).fit(train, null, 1);
         assertEquals(train.batchesPerEpoch(), watch.steps);
@@ -86,8 +88,9 @@ class FineTuningTest {
     @Test
     void initialisationsCanBeComparedBeforeFineTuning() {
         ClusteringConfig config = ClusteringConfig.of(8, CentroidInit.LINEAR);
-        Table compared = ClusterStatistics.initialisations(baseline, config, test);
-        Table initialOnly = ClusterStatistics.initialisations(baseline, config.withMaxIterations(0), test);
+        Table compared = Tables.initialisations(8, ClusterStatistics.initialisations(baseline, config, test));
+        Table initialOnly = Tables.initialisations(8,
+                ClusterStatistics.initialisations(baseline, config.withMaxIterations(0), test));
         assertEquals(List.of("LINEAR", "RANDOM", "DENSITY_BASED", "KMEANS_PLUS_PLUS"),
                 compared.stringColumn("initialisation").asList());
         for (int r = 0; r < 4; r++) {

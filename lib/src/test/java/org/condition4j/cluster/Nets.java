@@ -1,7 +1,8 @@
 package org.condition4j.cluster;
 
+import org.condition4j.workshop.Workshop;
 import org.condition4j.data.Mnist;
-import org.condition4j.model.Backend;
+import org.condition4j.backend.Backend;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -23,7 +24,7 @@ final class Nets {
 
     /** MNIST from the project's data folder (tests run in lib/). */
     static Mnist mnist() {
-        return Mnist.load();
+        return Workshop.mnist();
     }
 
     /** conv 8 3x3, pool 2, conv 16 3x3, pool 2, softmax 10 over MNIST; trains in a few seconds. */

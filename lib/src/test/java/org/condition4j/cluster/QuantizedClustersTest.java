@@ -83,7 +83,7 @@ class QuantizedClustersTest {
     @Test
     void perChannelClustersGiveAtMostKInt8ValuesPerChannel() {
         MultiLayerNetwork clustered = Clustering.cluster(SeedCnn.create(),
-                ClusteringConfig.of(6, CentroidInit.DENSITY_BASED).perChannel()).network();
+                ClusteringConfig.of(6, CentroidInit.DENSITY_BASED).withClustersPerChannel()).network();
         for (Row row : ClusterStatistics.of(clustered)) {
             assertEquals(6, row.getInt("max distinct per channel"), row.getString("name"));
             assertEquals(6, row.getInt("max distinct int8 per channel"), row.getString("name"));

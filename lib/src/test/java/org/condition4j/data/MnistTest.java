@@ -1,5 +1,7 @@
 package org.condition4j.data;
 
+import org.condition4j.workshop.Workshop;
+import org.condition4j.workshop.ProjectDirs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +39,7 @@ class MnistTest {
 
     @Test
     void readsTheOriginalImagesAndLabels() {
-        Mnist mnist = Mnist.load();
+        Mnist mnist = Workshop.mnist();
         var sample = mnist.testSample(3);
         assertArrayEquals(new long[] {3, 784}, sample.getFeatures().shape());
         // The first three test digits of MNIST are 7, 2, 1.

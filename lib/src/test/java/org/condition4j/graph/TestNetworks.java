@@ -1,5 +1,6 @@
 package org.condition4j.graph;
 
+import org.condition4j.workshop.Workshop;
 import org.condition4j.data.Mnist;
 import org.condition4j.model.ModelStore;
 import org.condition4j.model.SeedCnn;
@@ -49,7 +50,7 @@ public final class TestNetworks {
 
     public static synchronized Mnist mnist() {
         if (mnist == null) {
-            mnist = Mnist.load();
+            mnist = Workshop.mnist();
         }
         return mnist;
     }

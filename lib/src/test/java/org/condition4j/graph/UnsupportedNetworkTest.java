@@ -1,6 +1,7 @@
 package org.condition4j.graph;
 
-import org.condition4j.model.Backend;
+import org.condition4j.layers.UnsupportedNetworkException;
+import org.condition4j.backend.Backend;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -36,7 +37,8 @@ class UnsupportedNetworkTest {
                 .layer(new LSTM.Builder().nIn(16).nOut(8).build())
                 .layer(new RnnOutputLayer.Builder().nIn(8).nOut(10).activation(Activation.SOFTMAX).build());
         assertMessage("layer 1 (LSTM 'layer1'): not supported by the exporter; supported: "
-                + NetworkReader.SUPPORTED, list);
+                + "ConvolutionLayer, DepthwiseConvolution2D, SeparableConvolution2D, DenseLayer, OutputLayer, "
+                + "SubsamplingLayer, GlobalPoolingLayer, BatchNormalization, ActivationLayer, DropoutLayer", list);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package org.condition4j.model;
 
+import org.condition4j.workshop.Workshop;
+import org.condition4j.backend.Backend;
 import org.condition4j.data.Mnist;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
@@ -22,7 +24,7 @@ class SeedCnnTrainingTest {
     private static final int IMAGES = 1_024;
 
     private static TrainingHistory trainBriefly(MultiLayerNetwork net) {
-        Mnist mnist = Mnist.load();
+        Mnist mnist = Workshop.mnist();
         return Training.of(net).printingTo(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
                 .fit(mnist.train(SeedCnn.BATCH_SIZE, IMAGES), mnist.test(500, 500), 1);
     }
@@ -31,7 +33,7 @@ class SeedCnnTrainingTest {
     void convolutionsRunOnOneDnn() {
         assertTrue(Backend.oneDnnEnabled(), "ND4J reports oneDNN off");
         MultiLayerNetwork net = SeedCnn.create();
-        net.output(Mnist.load().testSample(2).getFeatures());
+        net.output(Workshop.mnist().testSample(2).getFeatures());
         for (int i : new int[] {0, 1, 3}) {
             ConvolutionLayer conv = (ConvolutionLayer) net.getLayer(i);
             assertInstanceOf(MKLDNNConvHelper.class, conv.getHelper(), "layer " + i + " does not use oneDNN");
@@ -53,7 +55,7 @@ class SeedCnnTrainingTest {
     @Test
     void historyRecordsEachEpochAndProgressIsPrinted() {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        Mnist mnist = Mnist.load();
+        Mnist mnist = Workshop.mnist();
         TrainingHistory history = Training.of(SeedCnn.create())
                 .printingTo(new PrintStream(printed, true, StandardCharsets.UTF_8))
                 .fit(mnist.train(SeedCnn.BATCH_SIZE, 512), null, 2);
@@ -73,13 +75,13 @@ class SeedCnnTrainingTest {
         Path file = dir.resolve("model.zip");
         ModelStore.save(net, file);
         MultiLayerNetwork loaded = ModelStore.load(file);
-        var x = Mnist.load().testSample(20).getFeatures();
+        var x = Workshop.mnist().testSample(20).getFeatures();
         assertEquals(net.output(x), loaded.output(x));
     }
 
     @Test
     void loadingAMissingModelSaysHowToMakeOne(@TempDir Path dir) {
         var error = assertThrows(IllegalArgumentException.class, () -> ModelStore.load(dir.resolve("none.zip")));
-        assertTrue(error.getMessage().contains("00_baseline"), error.getMessage());
+        assertTrue(error.getMessage().contains("train and save a network there first"), error.getMessage());
     }
 }

@@ -1,7 +1,8 @@
 package org.condition4j.model;
 
 import org.condition4j.data.Mnist;
-import org.condition4j.data.ProjectDirs;
+import org.condition4j.workshop.ProjectDirs;
+import org.condition4j.workshop.Workshop;
 import org.condition4j.io.Subprocess;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class TrainingSpeedBenchmarkTest {
         try (InputStream in = getClass().getResourceAsStream("keras_epoch.py")) {
             Files.write(script, in.readAllBytes());
         }
-        Mnist mnist = Mnist.load();
+        Mnist mnist = Workshop.mnist();
         Dl4jTraining dl4j = new Dl4jTraining();
         double[] dl4jSeconds = new double[ROUNDS];
         double[] tfSeconds = new double[ROUNDS];
@@ -46,7 +47,7 @@ class TrainingSpeedBenchmarkTest {
             dl4jSeconds[round] = dl4j.epoch(mnist);
             // a fresh Keras process per round; the first epoch in it includes tracing, so two are run
             Subprocess.Result tf = Subprocess.run(List.of(python.toString(), script.toString(),
-                    ProjectDirs.root().resolve("data/mnist").toString(), Integer.toString(IMAGES), "2"),
+                    ProjectDirs.mnist().toString(), Integer.toString(IMAGES), "2"),
                     Duration.ofHours(1), "Keras epochs");
             if (tf.exitCode() != 0) {
                 throw new IllegalStateException("Keras failed:\n" + tf.output());

@@ -1,5 +1,6 @@
 package org.condition4j.npu;
 
+import org.condition4j.workshop.Workshop;
 import org.condition4j.graph.Conv2D;
 import org.condition4j.graph.DepthwiseConv2D;
 import org.condition4j.graph.InferenceGraph;
@@ -66,7 +67,7 @@ class TargetCheckAgainstVelaTest {
             files.put(e.getKey(), TfliteExport.int8(PostTrainingQuantization.calibrate(graph, sample))
                     .writeTo(dir.resolve(e.getKey() + ".tflite")));
         }
-        Vela vela = Vela.fromProjectEnvironment();
+        Vela vela = Workshop.vela();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             List<Future<?>> runs = new ArrayList<>();

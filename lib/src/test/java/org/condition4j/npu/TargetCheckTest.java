@@ -1,6 +1,6 @@
 package org.condition4j.npu;
 
-import org.condition4j.graph.UnsupportedNetworkException;
+import org.condition4j.layers.UnsupportedNetworkException;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;

@@ -6,7 +6,7 @@ import org.condition4j.model.SeedCnn;
 import org.condition4j.quantize.PostTrainingQuantization;
 import org.condition4j.quantize.QuantizedGraph;
 import org.condition4j.tflite.TfliteExport;
-import org.condition4j.tflite.TfliteInterpreter;
+import org.condition4j.runtime.TfliteInterpreter;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;

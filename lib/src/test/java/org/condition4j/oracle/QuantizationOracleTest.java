@@ -63,7 +63,7 @@ class QuantizationOracleTest {
         Map<Integer, double[]> layers = new HashMap<>();
         learned.layers().forEach((layer, r) -> layers.put(layer, new double[] {r.min(), r.max()}));
         byte[] file = TfliteExport.int8(qat.quantizedGraph()).toBytes();
-        Int8Oracle oracle = Int8Oracle.withRanges(qat.withoutFakeQuantization(),
+        Int8Oracle oracle = Int8Oracle.withRanges(qat.strip(),
                 TestNetworks.mnist().trainSample(16).getFeatures(),
                 new double[] {learned.input().min(), learned.input().max()}, layers);
         Int8FileCheck check = Int8FileCheck.of(oracle, file, false);

@@ -1,6 +1,6 @@
 package org.condition4j.prune;
 
-import org.condition4j.model.Backend;
+import org.condition4j.backend.Backend;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;

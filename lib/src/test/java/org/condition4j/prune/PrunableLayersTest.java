@@ -1,6 +1,6 @@
 package org.condition4j.prune;
 
-import org.condition4j.model.Backend;
+import org.condition4j.backend.Backend;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;

@@ -3,7 +3,7 @@ package org.condition4j.prune;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import org.condition4j.data.Mnist;
+import org.condition4j.workshop.Workshop;
 import org.condition4j.model.SeedCnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -28,7 +28,7 @@ class PruningOverheadBenchmarkTest {
 
     @Test
     void pruningCostPerTrainingStep() {
-        DataSet batch = Mnist.load().trainSample(SeedCnn.BATCH_SIZE);
+        DataSet batch = Workshop.mnist().trainSample(SeedCnn.BATCH_SIZE);
         MultiLayerNetwork plain = SeedCnn.create();
         MultiLayerNetwork idle = SeedCnn.create();
         List<TrainingListener> nothing = List.of(new BaseTrainingListener() {});

@@ -1,5 +1,6 @@
 package org.condition4j.prune;
 
+import org.condition4j.workshop.Workshop;
 import org.condition4j.data.Mnist;
 import org.condition4j.model.SeedCnn;
 import org.condition4j.model.Training;
@@ -37,7 +38,7 @@ class PruningTest {
 
     @BeforeAll
     static void trainASmallBaseline() {
-        mnist = Mnist.load();
+        mnist = Workshop.mnist();
         trained = SeedCnn.create();
         // one short epoch, so that Adam carries momentum into pruning as a real baseline does
         train(trained, mnist.train(BATCH, 512), List.of());
@@ -155,18 +156,18 @@ class PruningTest {
     void choosingALayerWithoutWeightsOrThatDoesNotExistIsAClearError() {
         String pool = assertThrows(IllegalArgumentException.class, () -> Pruning.of(trained).except("pool1"))
                 .getMessage();
-        assertTrue(pool.startsWith("Layer 2 'pool1' (SubsamplingLayer) has no weights to prune"), pool);
-        assertTrue(pool.contains("0 'conv1' (ConvolutionLayer)") && pool.contains("5 'dense' (OutputLayer)"), pool);
+        assertTrue(pool.startsWith("layer 2 (SubsamplingLayer 'pool1') has no weights to prune"), pool);
+        assertTrue(pool.contains("layer 0 (ConvolutionLayer 'conv1')") && pool.contains("layer 5 (OutputLayer 'dense')"), pool);
 
         String byIndex = assertThrows(IllegalArgumentException.class, () -> Pruning.of(trained).only(4)).getMessage();
-        assertTrue(byIndex.startsWith("Layer 4 'pool2' (SubsamplingLayer) has no weights to prune"), byIndex);
+        assertTrue(byIndex.startsWith("layer 4 (SubsamplingLayer 'pool2') has no weights to prune"), byIndex);
 
         String outside = assertThrows(IllegalArgumentException.class, () -> Pruning.of(trained).except(6)).getMessage();
         assertTrue(outside.startsWith("Layer index 6 is outside 0..5"), outside);
 
         String unknown = assertThrows(IllegalArgumentException.class,
                 () -> Pruning.of(trained).withSchedule("conv9", PruningSchedule.constant(0.5))).getMessage();
-        assertTrue(unknown.startsWith("No layer is named 'conv9'; the layers are 0 'conv1'"), unknown);
+        assertTrue(unknown.startsWith("No layer is named 'conv9'; the layers are layer 0 (ConvolutionLayer 'conv1')"), unknown);
 
         String both = assertThrows(IllegalArgumentException.class,
                 () -> Pruning.of(trained).except(0).only(1).lowMagnitude(PruningSchedule.constant(0.5))).getMessage();
@@ -175,7 +176,7 @@ class PruningTest {
         String excepted = assertThrows(IllegalArgumentException.class,
                 () -> Pruning.of(trained).except("conv1").withSchedule(0, PruningSchedule.constant(0.5))
                         .lowMagnitude(PruningSchedule.constant(0.75))).getMessage();
-        assertTrue(excepted.startsWith("Layer 0 'conv1' (ConvolutionLayer) has its own schedule but is excepted"),
+        assertTrue(excepted.startsWith("layer 0 (ConvolutionLayer 'conv1') has its own schedule but is excepted"),
                 excepted);
     }
 

@@ -1,6 +1,6 @@
 package org.condition4j.qat;
 
-import org.condition4j.model.Backend;
+import org.condition4j.backend.Backend;
 import org.condition4j.quantize.Int8Scheme;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

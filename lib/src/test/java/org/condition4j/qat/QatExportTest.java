@@ -6,7 +6,7 @@ import org.condition4j.quantize.PostTrainingQuantization;
 import org.condition4j.quantize.QuantizedGraph;
 import org.condition4j.quantize.QuantizedWeights;
 import org.condition4j.tflite.TfliteExport;
-import org.condition4j.tflite.TfliteInterpreter;
+import org.condition4j.runtime.TfliteInterpreter;
 import org.condition4j.tflite.TfliteModel;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -124,7 +124,7 @@ class QatExportTest {
         assertEquals(learned.layers().get(3).params(), exported.params("conv3"));
         assertEquals(learned.layers().get(5).params(), exported.params("dense/logits"));
 
-        MultiLayerNetwork plain = qat.withoutFakeQuantization();
+        MultiLayerNetwork plain = qat.strip();
         QuantizedGraph calibrated = PostTrainingQuantization.calibrate(InferenceGraph.of(plain), mnist().trainSample(100));
         TfliteModel qatFile = TfliteModel.of(TfliteExport.int8(exported).toBytes());
         TfliteModel ptqFile = TfliteModel.of(TfliteExport.int8(calibrated).toBytes());

@@ -1,5 +1,6 @@
 package org.condition4j.qat;
 
+import org.condition4j.workshop.Workshop;
 import org.condition4j.data.Mnist;
 import org.condition4j.model.SeedCnn;
 import org.condition4j.model.Training;
@@ -26,7 +27,7 @@ final class QatFixtures {
     /** MNIST from the project's data folder. */
     static synchronized Mnist mnist() {
         if (mnist == null) {
-            mnist = Mnist.load();
+            mnist = Workshop.mnist();
         }
         return mnist;
     }
@@ -52,7 +53,7 @@ final class QatFixtures {
 
     /** A plain float network holding the QAT network's fake-quantized weights. */
     static MultiLayerNetwork quantizedWeightCopy(QatModel qat) {
-        MultiLayerNetwork plain = qat.withoutFakeQuantization();
+        MultiLayerNetwork plain = qat.strip();
         for (int i = 0; i < plain.getnLayers(); i++) {
             Layer conf = qat.network().getLayerWiseConfigurations().getConf(i).getLayer();
             if (conf instanceof BaseLayer weighted && weighted.getWeightNoise() instanceof WeightFakeQuant) {

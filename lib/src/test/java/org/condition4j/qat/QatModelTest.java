@@ -68,7 +68,7 @@ class QatModelTest {
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(2)
                         .activation(Activation.SOFTMAX).build())
                 .build());
-        assertMessage(() -> QuantizationAwareTraining.prepare(lstm), "Layer 0 (LSTM", "not supported");
+        assertMessage(() -> QuantizationAwareTraining.prepare(lstm), "layer 0 (LSTM", "not supported");
 
         MultiLayerNetwork tanh = init(new NeuralNetConfiguration.Builder().list()
                 .layer(new DenseLayer.Builder().nIn(4).nOut(4).activation(Activation.RELU).build())
@@ -76,21 +76,21 @@ class QatModelTest {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(2)
                         .activation(Activation.SOFTMAX).build())
                 .build());
-        assertMessage(() -> QuantizationAwareTraining.prepare(tanh), "Layer 1 (DenseLayer \"hidden\")", "tanh");
+        assertMessage(() -> QuantizationAwareTraining.prepare(tanh), "layer 1 (DenseLayer 'hidden')", "tanh");
 
         MultiLayerNetwork hiddenSoftmax = init(new NeuralNetConfiguration.Builder().list()
                 .layer(new DenseLayer.Builder().nIn(4).nOut(4).activation(Activation.SOFTMAX).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(2)
                         .activation(Activation.SOFTMAX).build())
                 .build());
-        assertMessage(() -> QuantizationAwareTraining.prepare(hiddenSoftmax), "Layer 0 (DenseLayer", "softmax");
+        assertMessage(() -> QuantizationAwareTraining.prepare(hiddenSoftmax), "layer 0 (DenseLayer", "softmax");
 
         MultiLayerNetwork leaky = init(new NeuralNetConfiguration.Builder().list()
                 .layer(new DenseLayer.Builder().nIn(4).nOut(4).activation(Activation.LEAKYRELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(4).nOut(2)
                         .activation(Activation.IDENTITY).build())
                 .build());
-        assertMessage(() -> QuantizationAwareTraining.prepare(leaky), "Layer 0 (DenseLayer", "leakyrelu");
+        assertMessage(() -> QuantizationAwareTraining.prepare(leaky), "layer 0 (DenseLayer", "leakyrelu");
     }
 
     @Test
@@ -103,7 +103,7 @@ class QatModelTest {
         QatModel qat = QuantizationAwareTraining.prepare(trainedSeed());
         assertMessage(() -> QuantizationAwareTraining.prepare(qat.network()), "already quantization-aware",
                 "QatModel.of");
-        assertMessage(() -> QatModel.of(trainedSeed()), "Layer 0 (ConvolutionLayer \"conv1\")",
+        assertMessage(() -> QatModel.of(trainedSeed()), "layer 0 (ConvolutionLayer 'conv1')",
                 "not quantization-aware", "QuantizationAwareTraining.prepare");
     }
 

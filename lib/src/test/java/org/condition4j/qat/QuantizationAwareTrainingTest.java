@@ -138,10 +138,10 @@ class QuantizationAwareTrainingTest {
     }
 
     @Test
-    void withoutFakeQuantizationIsThePlainNetworkWithTheTrainedWeights() {
+    void stripIsThePlainNetworkWithTheTrainedWeights() {
         QatModel qat = QuantizationAwareTraining.prepare(trainedSeed());
         qat.network().fit(batch(0));
-        MultiLayerNetwork plain = qat.withoutFakeQuantization();
+        MultiLayerNetwork plain = qat.strip();
         assertEquals(qat.network().params(), plain.params());
         MultiLayerConfiguration original = MultiLayerConfiguration.fromJson(
                 trainedSeed().getLayerWiseConfigurations().toJson());

@@ -1,6 +1,6 @@
 package org.condition4j.qat;
 
-import org.condition4j.model.Backend;
+import org.condition4j.backend.Backend;
 import org.condition4j.quantize.Int8Scheme;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;

@@ -1,5 +1,7 @@
 package org.condition4j.report;
 
+import org.condition4j.io.FileSizes;
+import org.condition4j.workshop.Metrics;
 import org.condition4j.model.TrainingHistory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,7 @@
-package org.condition4j.tflite;
+package org.condition4j.runtime;
 
+import org.condition4j.workshop.Workshop;
+import org.condition4j.tflite.TfliteExport;
 import org.condition4j.graph.InferenceGraph;
 import org.condition4j.graph.TestNetworks;
 import org.condition4j.quantize.PostTrainingQuantization;
@@ -27,7 +29,7 @@ class LiteRtCrossCheckTest {
         for (MultiLayerNetwork net : new MultiLayerNetwork[] {TestNetworks.seedCnn(), TestNetworks.everyLayer()}) {
             QuantizedGraph q = PostTrainingQuantization.calibrate(InferenceGraph.of(net), TestNetworks.mnist().trainSample(100));
             Path file = TfliteExport.int8(q).writeTo(dir.resolve("m.tflite"));
-            LiteRtCrossCheck.Result result = LiteRtCrossCheck.compare(file, images);
+            LiteRtCrossCheck.Result result = LiteRtCrossCheck.compare(file, images, Workshop.liteRt());
             System.out.println("LiteRT vs TFLite 2.6: " + result);
             assertEquals(100, result.images());
             assertTrue(result.int8Output());
@@ -56,8 +58,8 @@ class LiteRtCrossCheckTest {
             int ops = q.graph().ops().size();
             Path logits = TfliteExport.int8(q.prefix(ops - 1)).writeTo(dir.resolve("logits.tflite"));
             Path full = TfliteExport.int8(q).writeTo(dir.resolve("full.tflite"));
-            LiteRtCrossCheck.Result l = LiteRtCrossCheck.compare(logits, images, LiteRt.Kernels.REFERENCE);
-            LiteRtCrossCheck.Result f = LiteRtCrossCheck.compare(full, images, LiteRt.Kernels.REFERENCE);
+            LiteRtCrossCheck.Result l = LiteRtCrossCheck.compare(logits, images, Workshop.liteRt(), LiteRt.Kernels.REFERENCE);
+            LiteRtCrossCheck.Result f = LiteRtCrossCheck.compare(full, images, Workshop.liteRt(), LiteRt.Kernels.REFERENCE);
             System.out.println("LiteRT reference kernels vs TFLite 2.6, logits: " + l + "\n  softmax: " + f);
             assertEquals(100, l.samePrediction(), l.toString());
             assertTrue(l.largestDifference() <= REFERENCE_LOGIT_STEPS, l.toString());
@@ -74,15 +76,15 @@ class LiteRtCrossCheckTest {
         Path model = TfliteExport.float32(InferenceGraph.of(TestNetworks.everyLayer())).writeTo(dir.resolve("f.tflite"));
         Path python = org.condition4j.io.SubprocessTest.hangingProgram(dir);
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                () -> LiteRtCrossCheck.compare(model, TestNetworks.mnist().testSample(2), LiteRt.Kernels.XNNPACK,
-                        python, java.time.Duration.ofSeconds(2)));
+                () -> LiteRtCrossCheck.compare(model, TestNetworks.mnist().testSample(2),
+                        LiteRt.using(python).withTimeout(java.time.Duration.ofSeconds(2))));
         assertTrue(e.getMessage().startsWith("LiteRT on f.tflite did not finish within 2 s"), e.getMessage());
     }
 
     @Test
     void floatModelsAgreeToRounding(@TempDir Path dir) {
         Path file = TfliteExport.float32(InferenceGraph.of(TestNetworks.seedCnn())).writeTo(dir.resolve("f.tflite"));
-        LiteRtCrossCheck.Result result = LiteRtCrossCheck.compare(file, TestNetworks.mnist().testSample(100));
+        LiteRtCrossCheck.Result result = LiteRtCrossCheck.compare(file, TestNetworks.mnist().testSample(100), Workshop.liteRt());
         assertEquals(100, result.images());
         assertEquals(100, result.samePrediction());
         assertTrue(result.largestDifference() < 1e-5, "largest difference " + result.largestDifference());

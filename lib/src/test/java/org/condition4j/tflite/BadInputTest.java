@@ -1,5 +1,6 @@
 package org.condition4j.tflite;
 
+import org.condition4j.runtime.TfliteInterpreter;
 import org.condition4j.graph.InferenceGraph;
 import org.condition4j.graph.TestNetworks;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package org.condition4j.tflite;
 
+import org.condition4j.runtime.TfliteInterpreter;
+import org.condition4j.workshop.Workshop;
 import org.condition4j.graph.InferenceGraph;
 import org.condition4j.graph.TestNetworks;
 import org.condition4j.quantize.PostTrainingQuantization;
@@ -94,7 +96,7 @@ class DamagedFileTest {
                 // Vela refuses an unreadable file before it starts; a few readable ones go through Vela itself
                 if (!readable || velaRuns < 1) {
                     velaRuns += readable ? 1 : 0;
-                    clearErrorOrCorrectRead(how, file, path -> Vela.fromProjectEnvironment()
+                    clearErrorOrCorrectRead(how, file, path -> Workshop.vela()
                             .compile(path, VelaTarget.ETHOS_U55_128, dir.resolve("vela")));
                 }
             }

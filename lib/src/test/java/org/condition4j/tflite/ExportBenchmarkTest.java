@@ -1,5 +1,7 @@
 package org.condition4j.tflite;
 
+import org.condition4j.workshop.Workshop;
+import org.condition4j.runtime.TfliteInterpreter;
 import org.condition4j.graph.InferenceGraph;
 import org.condition4j.graph.TestNetworks;
 import org.condition4j.quantize.Calibration;
@@ -60,7 +62,7 @@ class ExportBenchmarkTest {
                 System.out.printf("  TFLite 2.6 in-process %-22s %7.0f images/s (1 thread, one image per call, %d images)%n",
                         file.getFileName(), e.imagesPerSecond(), e.images());
             }
-            TfliteInterpreter.Evaluation e = LiteRt.evaluate(file, full);
+            TfliteInterpreter.Evaluation e = Workshop.liteRt().evaluate(file, full);
             System.out.printf("  LiteRT (XNNPACK), one call   %-22s %7.0f images/s (%d images, process start included, accuracy %s)%n",
                     file.getFileName(), e.imagesPerSecond(), e.images(), e.accuracyWithInterval());
         }

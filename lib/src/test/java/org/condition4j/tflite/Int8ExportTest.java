@@ -1,6 +1,7 @@
 package org.condition4j.tflite;
 
 import org.condition4j.graph.FloatInference;
+import org.condition4j.runtime.TfliteInterpreter;
 import org.condition4j.graph.InferenceGraph;
 import org.condition4j.graph.Op;
 import org.condition4j.graph.Softmax;

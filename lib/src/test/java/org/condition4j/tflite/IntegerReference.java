@@ -38,15 +38,15 @@ import java.util.List;
  *   <li>RESHAPE: unchanged. SOFTMAX is not reproduced (its int8 kernel uses lookup tables).</li>
  * </ul>
  */
-final class IntegerReference {
+public final class IntegerReference {
     private final QuantizedGraph q;
 
-    IntegerReference(QuantizedGraph q) {
+    public IntegerReference(QuantizedGraph q) {
         this.q = q;
     }
 
     /** Every int8 tensor for one NHWC float input: [0] the quantized input, [k + 1] op k (null for softmax). */
-    int[][] run(float[] input) {
+    public int[][] run(float[] input) {
         List<Op> ops = q.graph().ops();
         int[][] tensors = new int[ops.size() + 1][];
         tensors[0] = quantize(input, q.params(0));

@@ -1,10 +1,11 @@
 package org.condition4j.vela;
 
-import org.condition4j.data.ProjectDirs;
+import org.condition4j.workshop.VelaSweep;
+import org.condition4j.workshop.ProjectDirs;
 import org.condition4j.graph.InferenceGraph;
 import org.condition4j.graph.TestNetworks;
 import org.condition4j.quantize.PostTrainingQuantization;
-import org.condition4j.report.Metrics;
+import org.condition4j.workshop.Metrics;
 import org.condition4j.tflite.TfliteExport;
 import org.condition4j.tflite.TfliteModel;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,10 +1,11 @@
 package org.condition4j.vela;
 
+import org.condition4j.workshop.Workshop;
 import org.condition4j.graph.InferenceGraph;
 import org.condition4j.graph.TestNetworks;
 import org.condition4j.quantize.PostTrainingQuantization;
 import org.condition4j.quantize.QuantizedGraph;
-import org.condition4j.report.Metrics;
+import org.condition4j.workshop.Metrics;
 import org.condition4j.tflite.TfliteExport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ class VelaTest {
     @MethodSource("targets")
     void int8ModelsRunEntirelyOnTheNpu(VelaTarget target) {
         for (Path model : List.of(seedInt8, everyLayerInt8)) {
-            VelaReport report = Vela.fromProjectEnvironment().compile(model, target, dir.resolve("out-" + target.accelerator()));
+            VelaReport report = Workshop.vela().compile(model, target, dir.resolve("out-" + target.accelerator()));
             assertEquals(0, report.cpuOperators(), model.getFileName() + " on " + target + ": " + report.cpuOperations());
             assertTrue(report.npuOperators() > 0);
             assertEquals(100.0, report.npuOperatorPercent());
@@ -63,7 +64,7 @@ class VelaTest {
 
     @Test
     void floatInputOutputLeavesOnlyQuantizeAndDequantizeOnTheCpu() {
-        VelaReport report = Vela.fromProjectEnvironment().compile(seedFloatIo, VelaTarget.ETHOS_U55_128, dir.resolve("fio"));
+        VelaReport report = Workshop.vela().compile(seedFloatIo, VelaTarget.ETHOS_U55_128, dir.resolve("fio"));
         assertEquals(2, report.cpuOperators(), report.cpuOperations().toString());
         assertEquals(List.of("DEQUANTIZE", "QUANTIZE"),
                 report.cpuOperations().stream().map(op -> op.split(" ")[0]).sorted().toList());
@@ -72,7 +73,7 @@ class VelaTest {
     @Test
     void aModelWithNothingOnTheNpuShowsItsUnmeasuredFiguresBlankNotZero() {
         Path floatModel = TfliteExport.float32(InferenceGraph.of(TestNetworks.seedCnn())).writeTo(dir.resolve("float.tflite"));
-        VelaReport report = Vela.fromProjectEnvironment().compile(floatModel, VelaTarget.ETHOS_U55_128, dir.resolve("float"));
+        VelaReport report = Workshop.vela().compile(floatModel, VelaTarget.ETHOS_U55_128, dir.resolve("float"));
         assertEquals(0, report.npuOperators(), report.toString());
         var table = VelaReport.table(List.of(report));
         for (String column : List.of("SRAM KiB", "off-chip flash KiB", "DRAM KiB", "NPU encoded weights bytes", "cycles",
@@ -84,7 +85,7 @@ class VelaTest {
 
     @Test
     void originalWeightsAreTheExportedWeightCount() {
-        VelaReport report = Vela.fromProjectEnvironment().compile(seedInt8, VelaTarget.ETHOS_U55_128, dir.resolve("w"));
+        VelaReport report = Workshop.vela().compile(seedInt8, VelaTarget.ETHOS_U55_128, dir.resolve("w"));
         long kernels = TestNetworks.seedCnn().paramTable().entrySet().stream()
                 .filter(e -> e.getKey().endsWith("_W")).mapToLong(e -> e.getValue().length()).sum();
         assertEquals(kernels, report.originalWeightBytes(), "Vela's original weight count");
@@ -94,7 +95,7 @@ class VelaTest {
     void compileAndRecordAddsTheFiguresToTheModelsMetrics(@TempDir Path models) throws IOException {
         Path model = Files.copy(seedInt8, models.resolve("m.tflite"));
         Metrics.create().put("int8_accuracy", 0.97).writeFor(model);
-        VelaReport report = Vela.fromProjectEnvironment().compileAndRecord(model, VelaTarget.ETHOS_U55_128);
+        VelaReport report = Workshop.compileAndRecord(model, VelaTarget.ETHOS_U55_128);
         Metrics metrics = Metrics.read(Metrics.fileFor(model));
         assertEquals(0.97, metrics.number("int8_accuracy").orElseThrow());
         assertEquals((double) report.encodedWeightBytes(),
@@ -106,7 +107,7 @@ class VelaTest {
         // A sound model and a well-formed name that this Vela does not know: Vela itself refuses.
         var unknownAccelerator = new VelaTarget("ethos-u55-999", "Ethos_U55_High_End_Embedded", "Shared_Sram");
         var error = assertThrows(IllegalStateException.class,
-                () -> Vela.fromProjectEnvironment().compile(seedInt8, unknownAccelerator, dir.resolve("bad")));
+                () -> Workshop.vela().compile(seedInt8, unknownAccelerator, dir.resolve("bad")));
         assertTrue(error.getMessage().contains("Vela failed on seed_int8.tflite"), error.getMessage());
         assertTrue(error.getMessage().contains("invalid choice"), "Vela's own message is missing: " + error.getMessage());
     }
@@ -115,7 +116,7 @@ class VelaTest {
     void aFileThatIsNotAModelIsRefusedBeforeVelaRuns() throws IOException {
         Path notAModel = Files.writeString(dir.resolve("broken.tflite"), "this is not a flatbuffer");
         var error = assertThrows(IllegalArgumentException.class,
-                () -> Vela.fromProjectEnvironment().compile(notAModel, VelaTarget.ETHOS_U55_128, dir.resolve("bad")));
+                () -> Workshop.vela().compile(notAModel, VelaTarget.ETHOS_U55_128, dir.resolve("bad")));
         assertTrue(error.getMessage().contains("broken.tflite") && error.getMessage().contains("not a valid TFLite model"),
                 error.getMessage());
     }

@@ -1,5 +1,6 @@
-package org.condition4j.tflite;
+package org.condition4j.workshop;
 
+import org.condition4j.tflite.TfliteExport;
 import org.condition4j.graph.InferenceGraph;
 import org.condition4j.graph.TestNetworks;
 import org.condition4j.quantize.PostTrainingQuantization;

@@ -1,13 +1,11 @@
 package org.condition4j.workshop;
 
-import org.condition4j.data.RunParameters;
 import org.condition4j.graph.InferenceGraph;
 import org.condition4j.graph.TestNetworks;
 import org.condition4j.quantize.PostTrainingQuantization;
-import org.condition4j.report.Metrics;
 import org.condition4j.tflite.TfliteExport;
-import org.condition4j.tflite.LiteRt;
-import org.condition4j.tflite.TfliteInterpreter;
+import org.condition4j.runtime.LiteRt;
+import org.condition4j.runtime.TfliteInterpreter;
 import org.condition4j.vela.Vela;
 import org.condition4j.vela.VelaReport;
 import org.condition4j.vela.VelaTarget;
@@ -112,7 +110,7 @@ class ModelCardsTest {
                             interpreter.runRaw(Arrays.copyOfRange(inputs, i * in, (i + 1) * in)), model + " image " + i);
                 }
             }
-            byte[] litert = LiteRt.run(model, inputs, LiteRt.Kernels.XNNPACK).bytes();
+            byte[] litert = Workshop.liteRt().run(model, inputs, LiteRt.Kernels.XNNPACK).bytes();
             if (card.golden().output().dtype().equals("int8")) {
                 assertArrayEquals(outputs, litert, "LiteRT (XNNPACK) computes the golden int8 outputs");
             } else {
@@ -133,7 +131,7 @@ class ModelCardsTest {
 
     @Test
     void velaFiguresAreBlankWhenNothingRanOnTheNpu() {
-        VelaReport onCpu = Vela.fromProjectEnvironment().compile(floatModel, VelaTarget.ETHOS_U55_128, dir.resolve("vela"));
+        VelaReport onCpu = Workshop.vela().compile(floatModel, VelaTarget.ETHOS_U55_128, dir.resolve("vela"));
         ModelCard card = ModelCards.write(floatModel, RunParameters.DEFAULTS, Map.of(VelaTarget.ETHOS_U55_128, onCpu), images);
         ModelCard.VelaFigures v = card.vela().get(0);
         assertEquals(0, v.npuOperators());

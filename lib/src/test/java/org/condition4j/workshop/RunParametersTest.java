@@ -1,4 +1,4 @@
-package org.condition4j.data;
+package org.condition4j.workshop;
 
 import org.junit.jupiter.api.Test;
 

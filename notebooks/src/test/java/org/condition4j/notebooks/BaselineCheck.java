@@ -1,9 +1,9 @@
 package org.condition4j.notebooks;
 
-import org.condition4j.data.Mnist;
+import org.condition4j.workshop.Workshop;
 import org.condition4j.model.ModelStore;
 import org.condition4j.model.Training;
-import org.condition4j.report.Metrics;
+import org.condition4j.workshop.Metrics;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.nio.file.Files;
@@ -27,7 +27,7 @@ final class BaselineCheck {
         assertTrue(Files.isRegularFile(model), "00_baseline did not write " + model);
         MultiLayerNetwork net = ModelStore.load(model);
         int testImages = Integer.parseInt(NotebookRunnerTest.SMALL_RUN.get("TEST_LIMIT"));
-        double accuracy = Training.accuracy(net, Mnist.load().test(1_000, testImages));
+        double accuracy = Training.accuracy(net, Workshop.mnist().test(1_000, testImages));
         assertTrue(accuracy >= MIN_SMALL_RUN_ACCURACY,
                 "baseline accuracy " + accuracy + " is below " + MIN_SMALL_RUN_ACCURACY);
         Metrics metrics = Metrics.read(Metrics.fileFor(model));

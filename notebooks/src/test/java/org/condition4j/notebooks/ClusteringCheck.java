@@ -1,8 +1,8 @@
 package org.condition4j.notebooks;
 
-import org.condition4j.data.Mnist;
-import org.condition4j.report.Metrics;
-import org.condition4j.tflite.LiteRt;
+import org.condition4j.workshop.Workshop;
+import org.condition4j.workshop.Metrics;
+import org.condition4j.runtime.TfliteInterpreter;
 import org.condition4j.tflite.TfliteModel;
 import org.condition4j.tflite.WeightStatistics;
 import org.nd4j.linalg.dataset.DataSet;
@@ -64,11 +64,11 @@ final class ClusteringCheck {
         }
 
         int evalImages = Integer.parseInt(NotebookRunnerTest.SMALL_RUN.get("EVAL_LIMIT"));
-        DataSet test = Mnist.load().testSample(evalImages);
+        DataSet test = Workshop.mnist().testSample(evalImages);
         double clusteredAccuracy;
         double plainAccuracy;
-        clusteredAccuracy = LiteRt.evaluate(clusteredFile, test).accuracy();
-        plainAccuracy = LiteRt.evaluate(plainFile, test).accuracy();
+        clusteredAccuracy = Workshop.liteRt().evaluate(clusteredFile, test).accuracy();
+        plainAccuracy = Workshop.liteRt().evaluate(plainFile, test).accuracy();
         assertEquals(clusteredAccuracy, metrics.number("int8_accuracy").orElseThrow(), 1e-12,
                 "the notebook's accuracy differs from the written clustered model's");
         assertEquals(plainAccuracy, metrics.number("baseline_int8_accuracy").orElseThrow(), 1e-12,

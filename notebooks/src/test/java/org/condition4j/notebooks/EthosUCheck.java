@@ -1,7 +1,7 @@
 package org.condition4j.notebooks;
 
-import org.condition4j.data.Mnist;
-import org.condition4j.tflite.LiteRtCrossCheck;
+import org.condition4j.workshop.Workshop;
+import org.condition4j.runtime.LiteRtCrossCheck;
 import org.condition4j.tflite.TfliteModel;
 import org.condition4j.vela.Vela;
 import org.condition4j.vela.VelaReport;
@@ -48,7 +48,7 @@ final class EthosUCheck {
                 double npuPercent = row.getNumber("NPU ops %");
                 if (configuration.equals(VelaTarget.ETHOS_U55_128.accelerator())) {
                     // re-measured: Vela compiles the model again here, and the table must hold its figures
-                    VelaReport again = Vela.fromProjectEnvironment().compile(outputs.resolve(model + ".tflite"),
+                    VelaReport again = Workshop.vela().compile(outputs.resolve(model + ".tflite"),
                             VelaTarget.ETHOS_U55_128, outputs.resolve("vela").resolve("recheck"));
                     // the table may hold figures rounded to 4 significant digits
                     assertEquals(again.npuOperatorPercent(), npuPercent, 0.05, model + ": NPU share in " + csv);
@@ -72,9 +72,9 @@ final class EthosUCheck {
                 }
             }
         }
-        var images = Mnist.load().testSample(100);
+        var images = Workshop.mnist().testSample(100);
         for (Path model : models) {
-            LiteRtCrossCheck.Result result = LiteRtCrossCheck.compare(model, images);
+            LiteRtCrossCheck.Result result = LiteRtCrossCheck.compare(model, images, Workshop.liteRt());
             assertEquals(100, result.samePrediction(), "LiteRT predicts differently: " + result);
             assertTrue(result.largestDifference() <= (result.int8Output() ? 1 : 1e-5), "LiteRT differs: " + result);
         }

@@ -1,9 +1,10 @@
 package org.condition4j.notebooks;
 
-import org.condition4j.tflite.LiteRt;
-import org.condition4j.tflite.TfliteInterpreter;
+import org.condition4j.runtime.LiteRt;
+import org.condition4j.runtime.TfliteInterpreter;
 import org.condition4j.workshop.ModelCard;
 import org.condition4j.workshop.ModelCards;
+import org.condition4j.workshop.Workshop;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -61,7 +62,7 @@ final class ModelCardCheck {
                         model.getFileName() + ": golden vector " + i + " does not replay identically");
             }
         }
-        byte[] litert = LiteRt.run(model, inputs, LiteRt.Kernels.XNNPACK).bytes();
+        byte[] litert = Workshop.liteRt().run(model, inputs, LiteRt.Kernels.XNNPACK).bytes();
         if (golden.output().dtype().equals("int8")) {
             assertArrayEquals(outputs, litert, model.getFileName() + ": LiteRT computes other golden outputs");
         } else {

@@ -1,7 +1,7 @@
 package org.condition4j.notebooks;
 
-import org.condition4j.data.ProjectDirs;
 import org.condition4j.report.Tables;
+import org.condition4j.workshop.ProjectDirs;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 

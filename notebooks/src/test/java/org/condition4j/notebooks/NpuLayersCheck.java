@@ -1,13 +1,14 @@
 package org.condition4j.notebooks;
 
-import org.condition4j.report.Metrics;
+import org.condition4j.workshop.Workshop;
+import org.condition4j.workshop.Metrics;
 import org.condition4j.tflite.TfliteModel;
 import org.condition4j.vela.OperatorCost;
 import org.condition4j.vela.Vela;
 import org.condition4j.vela.VelaConfigurations;
 import org.condition4j.vela.VelaLayer;
 import org.condition4j.vela.VelaReport;
-import org.condition4j.vela.VelaSweep;
+import org.condition4j.workshop.VelaSweep;
 import org.condition4j.vela.VelaTarget;
 import tech.tablesaw.api.Row;
 import tech.tablesaw.api.Table;
@@ -29,7 +30,7 @@ final class NpuLayersCheck {
     private NpuLayersCheck() {}
 
     static void check(Path outputs, ExecutedNotebook notebook) throws Exception {
-        Vela vela = Vela.fromProjectEnvironment();
+        Vela vela = Workshop.vela();
         Path plain = outputs.resolve("post_training_quant_model.tflite");
         VelaReport report = vela.compile(plain, VelaTarget.ETHOS_U55_128, outputs.resolve("vela/check-06"));
         long perLayer = report.layers().stream().mapToLong(VelaLayer::cycles).sum();

@@ -1,8 +1,8 @@
 package org.condition4j.notebooks;
 
-import org.condition4j.data.Mnist;
-import org.condition4j.report.Metrics;
-import org.condition4j.tflite.LiteRt;
+import org.condition4j.workshop.Workshop;
+import org.condition4j.workshop.Metrics;
+import org.condition4j.runtime.TfliteInterpreter;
 import org.condition4j.tflite.TfliteModel;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -42,11 +42,11 @@ final class PostTrainingQuantizationCheck {
         }
 
         int evalImages = Integer.parseInt(NotebookRunnerTest.SMALL_RUN.get("EVAL_LIMIT"));
-        DataSet test = Mnist.load().testSample(evalImages);
+        DataSet test = Workshop.mnist().testSample(evalImages);
         double floatAccuracy;
         double int8Accuracy;
-        floatAccuracy = LiteRt.evaluate(floatFile, test).accuracy();
-        int8Accuracy = LiteRt.evaluate(int8File, test).accuracy();
+        floatAccuracy = Workshop.liteRt().evaluate(floatFile, test).accuracy();
+        int8Accuracy = Workshop.liteRt().evaluate(int8File, test).accuracy();
         Metrics metrics = Metrics.read(Metrics.fileFor(int8File));
         assertEquals(int8Accuracy, metrics.number("int8_accuracy").orElseThrow(), 1e-12,
                 "the notebook's int8 accuracy differs from the written model's");

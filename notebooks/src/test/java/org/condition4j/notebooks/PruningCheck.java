@@ -1,9 +1,9 @@
 package org.condition4j.notebooks;
 
-import org.condition4j.data.Mnist;
-import org.condition4j.report.FileSizes;
-import org.condition4j.report.Metrics;
-import org.condition4j.tflite.LiteRt;
+import org.condition4j.workshop.Workshop;
+import org.condition4j.io.FileSizes;
+import org.condition4j.workshop.Metrics;
+import org.condition4j.runtime.TfliteInterpreter;
 import org.condition4j.tflite.TfliteModel;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -61,11 +61,11 @@ final class PruningCheck {
                 "the notebook's sparsity differs from the zeros in the file");
 
         int evalImages = Integer.parseInt(NotebookRunnerTest.SMALL_RUN.get("EVAL_LIMIT"));
-        DataSet test = Mnist.load().testSample(evalImages);
+        DataSet test = Workshop.mnist().testSample(evalImages);
         double prunedAccuracy;
         double plainAccuracy;
-        prunedAccuracy = LiteRt.evaluate(pruned, test).accuracy();
-        plainAccuracy = LiteRt.evaluate(plain, test).accuracy();
+        prunedAccuracy = Workshop.liteRt().evaluate(pruned, test).accuracy();
+        plainAccuracy = Workshop.liteRt().evaluate(plain, test).accuracy();
         assertEquals(prunedAccuracy, metrics.number("int8_accuracy").orElseThrow(), 1e-12,
                 "the notebook's int8 accuracy differs from the written model's");
         assertEquals(plainAccuracy, metrics.number("baseline_int8_accuracy").orElseThrow(), 1e-12,

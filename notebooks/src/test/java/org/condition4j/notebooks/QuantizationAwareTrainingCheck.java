@@ -1,12 +1,11 @@
 package org.condition4j.notebooks;
 
-import org.condition4j.data.Mnist;
+import org.condition4j.workshop.Workshop;
 import org.condition4j.model.ModelStore;
 import org.condition4j.qat.QatModel;
-import org.condition4j.report.Metrics;
+import org.condition4j.workshop.Metrics;
 import org.condition4j.tflite.TfliteExport;
-import org.condition4j.tflite.LiteRt;
-import org.condition4j.tflite.TfliteInterpreter;
+import org.condition4j.runtime.TfliteInterpreter;
 import org.condition4j.tflite.TfliteModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -55,9 +54,9 @@ final class QuantizationAwareTrainingCheck {
                 "qat_quant_model.tflite is not the export of qat_model.zip with its learned ranges");
 
         int evalImages = Integer.parseInt(NotebookRunnerTest.SMALL_RUN.get("EVAL_LIMIT"));
-        DataSet test = Mnist.load().testSample(evalImages);
+        DataSet test = Workshop.mnist().testSample(evalImages);
         INDArray networkOutputs = qat.network().output(test.getFeatures());
-        TfliteInterpreter.Evaluation int8 = LiteRt.evaluate(int8File, test);
+        TfliteInterpreter.Evaluation int8 = Workshop.liteRt().evaluate(int8File, test);
         int sameClass = 0;
         for (int i = 0; i < int8.images(); i++) {
             sameClass += int8.predictions()[i] == networkOutputs.getRow(i).argMax().getInt(0) ? 1 : 0;

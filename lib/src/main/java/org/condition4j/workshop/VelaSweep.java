@@ -1,6 +1,8 @@
-package org.condition4j.vela;
+package org.condition4j.workshop;
 
-import org.condition4j.report.Metrics;
+import org.condition4j.vela.Vela;
+import org.condition4j.vela.VelaReport;
+import org.condition4j.vela.VelaTarget;
 import org.condition4j.tflite.TfliteModel;
 
 import java.io.IOException;
@@ -28,7 +30,7 @@ public final class VelaSweep {
         if (models.isEmpty()) {
             throw new IllegalStateException("No int8 .tflite models in " + modelsDir + "; run the notebooks 01-04 first");
         }
-        Vela vela = Vela.fromProjectEnvironment();
+        Vela vela = Workshop.vela();
         List<VelaReport> reports = new ArrayList<>();
         for (Path model : models) {
             for (VelaTarget target : targets) {

@@ -1,9 +1,12 @@
-package org.condition4j.tflite;
+package org.condition4j.runtime;
 
+import org.condition4j.workshop.Workshop;
 import org.condition4j.graph.InferenceGraph;
 import org.condition4j.graph.TestNetworks;
 import org.condition4j.quantize.PostTrainingQuantization;
 import org.condition4j.quantize.QuantizedGraph;
+import org.condition4j.tflite.IntegerReference;
+import org.condition4j.tflite.TfliteExport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
@@ -34,7 +37,7 @@ class LiteRtEvaluationTest {
         IntegerReference reference = new IntegerReference(q);
 
         Path logitsFile = TfliteExport.int8(q.prefix(logitsIndex)).writeTo(dir.resolve("logits.tflite"));
-        byte[] logits = LiteRt.run(logitsFile, encoded(logitsFile, features), LiteRt.Kernels.XNNPACK).bytes();
+        byte[] logits = Workshop.liteRt().run(logitsFile, encoded(logitsFile, features), LiteRt.Kernels.XNNPACK).bytes();
         int classes = logits.length / IMAGES;
         int[] referencePredictions = new int[IMAGES];
         int differing = 0;
@@ -54,7 +57,7 @@ class LiteRtEvaluationTest {
         assertTrue(differing * 1000 <= IMAGES * classes, differing + " of " + IMAGES * classes + " logits differ");
 
         Path model = TfliteExport.int8(q).writeTo(dir.resolve("model.tflite"));
-        TfliteInterpreter.Evaluation evaluation = LiteRt.evaluate(model, test);
+        TfliteInterpreter.Evaluation evaluation = Workshop.liteRt().evaluate(model, test);
         assertEquals(IMAGES, evaluation.images());
         for (int i = 0; i < IMAGES; i++) {
             assertEquals(referencePredictions[i], evaluation.predictions()[i], "prediction for image " + i);

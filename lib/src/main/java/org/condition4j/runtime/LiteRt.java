@@ -1,6 +1,5 @@
-package org.condition4j.tflite;
+package org.condition4j.runtime;
 
-import org.condition4j.data.ProjectDirs;
 import org.condition4j.io.Subprocess;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -30,7 +29,9 @@ import java.util.Locale;
 public final class LiteRt {
     /** Far above the ~10 s that 10,000 images take under load. */
     static final Duration TIMEOUT = Duration.ofMinutes(5);
-    static final Path PYTHON = ProjectDirs.root().resolve("env/bin/python");
+
+    private final Path python;
+    private final Duration timeout;
 
     /** Which LiteRT kernels run the model. */
     public enum Kernels {
@@ -45,21 +46,38 @@ public final class LiteRt {
     /** Raw output tensors, back to back, and LiteRT's one-line description of the run. */
     public record Outputs(byte[] bytes, String info) {}
 
-    private LiteRt() {}
+    private LiteRt(Path python, Duration timeout) {
+        this.python = python;
+        this.timeout = timeout;
+    }
+
+    /**
+     * LiteRT as installed for {@code python}, the interpreter of a Python environment that has
+     * {@code ai-edge-litert}; a run gives up after five minutes.
+     */
+    public static LiteRt using(Path python) {
+        if (python == null) {
+            throw new IllegalArgumentException("LiteRT needs the path of a Python interpreter that has ai-edge-litert");
+        }
+        return new LiteRt(python, TIMEOUT);
+    }
+
+    /** This LiteRT with another time-out per run. */
+    public LiteRt withTimeout(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("A LiteRT time-out must be positive, got " + timeout);
+        }
+        return new LiteRt(python, timeout);
+    }
 
     /**
      * Runs every input tensor in {@code inputs} (back to back, each as the model's input tensor
      * stores it, batch 1) and returns the output tensors the same way.
      */
-    public static Outputs run(Path model, byte[] inputs, Kernels kernels) {
-        return run(model, inputs, kernels, PYTHON, TIMEOUT);
-    }
-
-    /** As {@link #run(Path, byte[], Kernels)} with the given Python and time-out. */
-    static Outputs run(Path model, byte[] inputs, Kernels kernels, Path python, Duration timeout) {
+    public Outputs run(Path model, byte[] inputs, Kernels kernels) {
         if (!Files.isExecutable(python)) {
-            throw new IllegalStateException("LiteRT needs the Python environment " + python.getParent().getParent()
-                    + "; run ./setup.sh");
+            throw new IllegalStateException("LiteRT needs the Python interpreter " + python
+                    + ", which is missing or not executable; run ./setup.sh");
         }
         Path dir = null;
         try {
@@ -90,7 +108,7 @@ public final class LiteRt {
      * Accuracy of {@code model} on every example of {@code data} (one-hot labels), run by LiteRT
      * with XNNPACK in one call; the seconds include starting the process.
      */
-    public static TfliteInterpreter.Evaluation evaluate(Path model, DataSet data) {
+    public TfliteInterpreter.Evaluation evaluate(Path model, DataSet data) {
         long start = System.nanoTime();
         float[][] outputs = outputs(model, data);
         int[] predictions = new int[outputs.length];
@@ -105,7 +123,7 @@ public final class LiteRt {
      * The model's output for every example of {@code data} (DL4J features), run by LiteRT with
      * XNNPACK in one call: dequantized for an int8 output.
      */
-    public static float[][] outputs(Path model, DataSet data) {
+    public float[][] outputs(Path model, DataSet data) {
         float[][] rows = TfliteInterpreter.rows(data);
         try (TfliteInterpreter interpreter = TfliteInterpreter.open(model)) {
             byte[] first = interpreter.encodeInput(rows[0]);
