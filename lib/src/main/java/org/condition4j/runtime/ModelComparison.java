@@ -30,25 +30,6 @@ public final class ModelComparison {
         public double accuracy() {
             return evaluation.accuracy();
         }
-
-        /** The accuracy's 95 % interval as {@code <prefix>accuracy_ci95_low/high}, for a metrics JSON. */
-        public Map<String, Object> interval(String prefix) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put(prefix + "accuracy_ci95_low", evaluation.accuracyWithInterval().interval().lower());
-            m.put(prefix + "accuracy_ci95_high", evaluation.accuracyWithInterval().interval().upper());
-            return m;
-        }
-
-        /** accuracy with its interval, eval_images, size_bytes, gzip_bytes, for a metrics JSON. */
-        public Map<String, Object> metrics(String prefix) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put(prefix + "accuracy", accuracy());
-            m.putAll(interval(prefix));
-            m.put(prefix + "eval_images", evaluation.images());
-            m.put(prefix + "size_bytes", sizeBytes);
-            m.put(prefix + "gzip_bytes", gzipBytes);
-            return m;
-        }
     }
 
     private final DataSet testImages;

@@ -70,7 +70,7 @@ public record VelaReport(
      * {@code vela.ethos-u55-128.inference_ms}.
      */
     public Map<String, Object> metrics() {
-        String prefix = "vela." + target.accelerator() + ".";
+        String prefix = metricKey(target.accelerator(), "");
         Map<String, Object> m = new LinkedHashMap<>();
         m.put(prefix + "npu_ops", npuOperators);
         m.put(prefix + "cpu_ops", cpuOperators);
@@ -87,6 +87,11 @@ public record VelaReport(
         m.put(prefix + "mac_utilisation_pct", macUtilisationPercent());
         m.put(prefix + "memory_bound", memoryBound());
         return m;
+    }
+
+    /** The metrics key of one of Vela's figures for an accelerator, e.g. {@code vela.ethos-u55-128.cycles}. */
+    public static String metricKey(String accelerator, String figure) {
+        return "vela." + accelerator + "." + figure;
     }
 
     /** One row per report, in the order given. */

@@ -171,10 +171,10 @@ public final class ModelCards {
 
     private static List<ModelCard.AccuracyFigure> accuracies(Metrics metrics) {
         List<ModelCard.AccuracyFigure> figures = new ArrayList<>();
-        int evalImages = metrics.number("eval_images").orElse(Double.NaN).intValue();
-        metrics.number("float_accuracy").or(() -> metrics.number("accuracy")).ifPresent(value ->
-                figures.add(figure("float", value, metrics.number("float_images").orElse((double) evalImages).intValue())));
-        metrics.number("int8_accuracy").ifPresent(value -> figures.add(figure("int8", value, evalImages)));
+        int evalImages = metrics.number(MetricKey.EVAL_IMAGES).orElse(Double.NaN).intValue();
+        metrics.number(MetricKey.FLOAT_ACCURACY).ifPresent(value ->
+                figures.add(figure("float", value, evalImages)));
+        metrics.number(MetricKey.INT8_ACCURACY).ifPresent(value -> figures.add(figure("int8", value, evalImages)));
         return figures;
     }
 

@@ -49,9 +49,6 @@ public final class NpuOverview {
         }
     }
 
-    /** The metrics key of an int8 model's p-value against the post-training int8 model (exact McNemar). */
-    public static final String P_VS_BASELINE_INT8 = "int8_p_vs_baseline_int8";
-
     private final List<VelaTarget> targets;
     private final List<Row> rows;
 
@@ -74,10 +71,10 @@ public final class NpuOverview {
                 reports.put(target, vela.compile(file, target, dir.resolve("vela").resolve(target.accelerator())));
             }
             String name = baseName(file);
-            double floatAccuracy = metrics.number("float_accuracy").orElse(metrics.number("accuracy").orElse(Double.NaN));
-            double int8Accuracy = int8 ? metrics.number("int8_accuracy").orElse(Double.NaN) : Double.NaN;
-            int images = metrics.number("eval_images").map(Number::intValue).orElse(0);
-            double p = metrics.number(P_VS_BASELINE_INT8).orElse(Double.NaN);
+            double floatAccuracy = metrics.number(MetricKey.FLOAT_ACCURACY).orElse(Double.NaN);
+            double int8Accuracy = int8 ? metrics.number(MetricKey.INT8_ACCURACY).orElse(Double.NaN) : Double.NaN;
+            int images = metrics.number(MetricKey.EVAL_IMAGES).map(Number::intValue).orElse(0);
+            double p = metrics.number(MetricKey.INT8_P_VS_BASELINE_INT8).orElse(Double.NaN);
             rows.add(new Row(name, floatAccuracy, int8Accuracy, images, p, FileSizes.raw(file), FileSizes.gzip(file),
                     weights.overallSparsity(), weights.maxDistinct(), int8, reports));
         }

@@ -52,10 +52,7 @@ public final class VelaSweep {
         for (VelaReport r : reports) {
             if (deploymentTargets.contains(r.target())) {
                 Path model = modelsDir.resolve(r.network() + ".tflite");
-                Metrics.readOrCreateFor(model).putAll(r.metrics())
-                        .put("vela." + r.target().accelerator() + ".compiled_model",
-                                modelsDir.toAbsolutePath().relativize(r.compiledModel().toAbsolutePath()).toString())
-                        .writeFor(model);
+                Metrics.readOrCreateFor(model).putVela(r).putVelaDeployment(r, modelsDir).writeFor(model);
                 recorded.add(r);
             }
         }

@@ -49,7 +49,7 @@ public final class Workshop {
      */
     public static VelaReport compileAndRecord(Path model, VelaTarget target) {
         VelaReport report = compile(model, target);
-        Metrics.readOrCreateFor(model).putAll(report.metrics()).writeFor(model);
+        Metrics.readOrCreateFor(model).putVela(report).writeFor(model);
         return report;
     }
 }

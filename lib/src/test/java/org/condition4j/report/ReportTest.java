@@ -1,7 +1,6 @@
 package org.condition4j.report;
 
 import org.condition4j.io.FileSizes;
-import org.condition4j.workshop.Metrics;
 import org.condition4j.model.TrainingHistory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,18 +103,6 @@ class ReportTest {
         assertEquals(100_000, FileSizes.raw(zeros));
         assertTrue(FileSizes.gzip(zeros) < 1_000, "zeros should compress to almost nothing");
         assertTrue(FileSizes.gzip(noise) > 99_000, "random bytes do not compress");
-    }
-
-    @Test
-    void metricsRoundTripBesideTheirModel(@TempDir Path dir) {
-        Path model = dir.resolve("pruned_model.tflite");
-        Path file = Metrics.create().put("int8_accuracy", 0.9876).put("sparsity", 0.75).put("name", "pruned")
-                .writeFor(model);
-        assertEquals(dir.resolve("pruned_model.metrics.json"), file);
-        Metrics read = Metrics.read(file);
-        assertEquals(0.9876, read.number("int8_accuracy").orElseThrow());
-        assertEquals("pruned", read.values().get("name"));
-        assertTrue(read.number("name").isEmpty());
     }
 
     @Test

@@ -5,6 +5,7 @@ import org.condition4j.graph.InferenceGraph;
 import org.condition4j.graph.TestNetworks;
 import org.condition4j.quantize.PostTrainingQuantization;
 import org.condition4j.quantize.QuantizedGraph;
+import org.condition4j.workshop.MetricKey;
 import org.condition4j.workshop.Metrics;
 import org.condition4j.tflite.TfliteExport;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,10 +95,10 @@ class VelaTest {
     @Test
     void compileAndRecordAddsTheFiguresToTheModelsMetrics(@TempDir Path models) throws IOException {
         Path model = Files.copy(seedInt8, models.resolve("m.tflite"));
-        Metrics.create().put("int8_accuracy", 0.97).writeFor(model);
+        Metrics.create().put(MetricKey.INT8_ACCURACY, 0.97).writeFor(model);
         VelaReport report = Workshop.compileAndRecord(model, VelaTarget.ETHOS_U55_128);
         Metrics metrics = Metrics.read(Metrics.fileFor(model));
-        assertEquals(0.97, metrics.number("int8_accuracy").orElseThrow());
+        assertEquals(0.97, metrics.number(MetricKey.INT8_ACCURACY).orElseThrow());
         assertEquals((double) report.encodedWeightBytes(),
                 metrics.number("vela.ethos-u55-128.encoded_weights_bytes").orElseThrow());
     }

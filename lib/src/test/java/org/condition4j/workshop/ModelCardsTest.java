@@ -46,7 +46,7 @@ class ModelCardsTest {
                 .writeTo(dir.resolve("post_training_quant_model.tflite"));
         floatModel = TfliteExport.float32(graph).writeTo(dir.resolve("float_model.tflite"));
         images = TestNetworks.mnist().testSample(ModelCards.GOLDEN_IMAGES);
-        Metrics.create().put("float_accuracy", 0.981).put("int8_accuracy", 0.979).put("eval_images", 1000)
+        Metrics.create().put(MetricKey.FLOAT_ACCURACY, 0.981).put(MetricKey.INT8_ACCURACY, 0.979).put(MetricKey.EVAL_IMAGES, 1000)
                 .writeFor(int8Model);
     }
 

@@ -3,6 +3,7 @@ package org.condition4j.notebooks;
 import org.condition4j.workshop.Workshop;
 import org.condition4j.model.ModelStore;
 import org.condition4j.model.Training;
+import org.condition4j.workshop.MetricKey;
 import org.condition4j.workshop.Metrics;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
@@ -31,7 +32,7 @@ final class BaselineCheck {
         assertTrue(accuracy >= MIN_SMALL_RUN_ACCURACY,
                 "baseline accuracy " + accuracy + " is below " + MIN_SMALL_RUN_ACCURACY);
         Metrics metrics = Metrics.read(Metrics.fileFor(model));
-        assertEquals(accuracy, metrics.number("float_accuracy").orElseThrow(), 1e-9,
+        assertEquals(accuracy, metrics.number(MetricKey.FLOAT_ACCURACY).orElseThrow(), 1e-9,
                 "the notebook's reported accuracy differs from the saved model's");
         assertTrue(notebook.printedText().contains("oneDNN convolution helpers: on"), "oneDNN was not on");
     }

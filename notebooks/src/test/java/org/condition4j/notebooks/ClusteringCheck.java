@@ -1,6 +1,7 @@
 package org.condition4j.notebooks;
 
 import org.condition4j.workshop.Workshop;
+import org.condition4j.workshop.MetricKey;
 import org.condition4j.workshop.Metrics;
 import org.condition4j.runtime.TfliteInterpreter;
 import org.condition4j.tflite.TfliteModel;
@@ -46,7 +47,7 @@ final class ClusteringCheck {
         assertTrue(Files.isRegularFile(clusteredFile), "04 did not write " + clusteredFile);
         assertTrue(Files.isRegularFile(plainFile), "no plain int8 model to compare with at " + plainFile);
         Metrics metrics = Metrics.read(Metrics.fileFor(clusteredFile));
-        int clusters = metrics.number("clusters").orElseThrow().intValue();
+        int clusters = metrics.number(MetricKey.CLUSTERS).orElseThrow().intValue();
         assertEquals(16, clusters, "the notebook clusters with 16 centroids, as TensorFlow's example does");
 
         TfliteModel model = TfliteModel.read(clusteredFile);
@@ -69,21 +70,21 @@ final class ClusteringCheck {
         double plainAccuracy;
         clusteredAccuracy = Workshop.liteRt().evaluate(clusteredFile, test).accuracy();
         plainAccuracy = Workshop.liteRt().evaluate(plainFile, test).accuracy();
-        assertEquals(clusteredAccuracy, metrics.number("int8_accuracy").orElseThrow(), 1e-12,
+        assertEquals(clusteredAccuracy, metrics.number(MetricKey.INT8_ACCURACY).orElseThrow(), 1e-12,
                 "the notebook's accuracy differs from the written clustered model's");
-        assertEquals(plainAccuracy, metrics.number("baseline_int8_accuracy").orElseThrow(), 1e-12,
+        assertEquals(plainAccuracy, metrics.number(MetricKey.BASELINE_INT8_ACCURACY).orElseThrow(), 1e-12,
                 "the notebook's plain int8 accuracy differs from the written plain model's");
-        assertEquals(evalImages, metrics.number("eval_images").orElseThrow().intValue());
+        assertEquals(evalImages, metrics.number(MetricKey.EVAL_IMAGES).orElseThrow().intValue());
         assertTrue(plainAccuracy - clusteredAccuracy <= MAX_ACCURACY_LOSS,
                 "clustered int8 accuracy " + clusteredAccuracy + " against plain int8 " + plainAccuracy);
 
-        double floatAccuracy = metrics.number("float_accuracy").orElseThrow();
+        double floatAccuracy = metrics.number(MetricKey.FLOAT_ACCURACY).orElseThrow();
         assertTrue(floatAccuracy - clusteredAccuracy <= MAX_QUANTIZATION_LOSS,
                 "int8 quantization cost the clustered model " + (floatAccuracy - clusteredAccuracy));
 
-        double gzipRatio = metrics.number("gzip_bytes").orElseThrow() / metrics.number("baseline_int8_gzip_bytes").orElseThrow();
+        double gzipRatio = metrics.number(MetricKey.GZIP_BYTES).orElseThrow() / metrics.number(MetricKey.BASELINE_INT8_GZIP_BYTES).orElseThrow();
         assertTrue(gzipRatio <= MAX_GZIP_RATIO, "the clustered model gzips to " + gzipRatio + " of the plain one");
-        assertTrue(metrics.number("unique_weights").orElseThrow() <= 4 * clusters, "unique weights over the 4 kernels");
+        assertTrue(metrics.number(MetricKey.UNIQUE_WEIGHTS).orElseThrow() <= 4 * clusters, "unique weights over the 4 kernels");
         // Vela's figures were recorded after the notebook's own, not overwritten by them
         assertTrue(metrics.number("vela.ethos-u55-128.encoded_weights_bytes").isPresent(),
                 "the compile-for-Ethos-U step recorded no Vela figures");

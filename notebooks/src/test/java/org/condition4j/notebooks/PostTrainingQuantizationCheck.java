@@ -1,6 +1,7 @@
 package org.condition4j.notebooks;
 
 import org.condition4j.workshop.Workshop;
+import org.condition4j.workshop.MetricKey;
 import org.condition4j.workshop.Metrics;
 import org.condition4j.runtime.TfliteInterpreter;
 import org.condition4j.tflite.TfliteModel;
@@ -48,11 +49,11 @@ final class PostTrainingQuantizationCheck {
         floatAccuracy = Workshop.liteRt().evaluate(floatFile, test).accuracy();
         int8Accuracy = Workshop.liteRt().evaluate(int8File, test).accuracy();
         Metrics metrics = Metrics.read(Metrics.fileFor(int8File));
-        assertEquals(int8Accuracy, metrics.number("int8_accuracy").orElseThrow(), 1e-12,
+        assertEquals(int8Accuracy, metrics.number(MetricKey.INT8_ACCURACY).orElseThrow(), 1e-12,
                 "the notebook's int8 accuracy differs from the written model's");
-        assertEquals(floatAccuracy, metrics.number("float_accuracy").orElseThrow(), 1e-12,
+        assertEquals(floatAccuracy, metrics.number(MetricKey.FLOAT_ACCURACY).orElseThrow(), 1e-12,
                 "the notebook's float accuracy differs from the written model's");
-        assertEquals(evalImages, metrics.number("eval_images").orElseThrow().intValue());
+        assertEquals(evalImages, metrics.number(MetricKey.EVAL_IMAGES).orElseThrow().intValue());
         assertTrue(floatAccuracy - int8Accuracy <= MAX_ACCURACY_LOSS,
                 "int8 accuracy " + int8Accuracy + " lost more than " + MAX_ACCURACY_LOSS + " against float " + floatAccuracy);
         assertTrue(Files.isRegularFile(Metrics.fileFor(floatFile)), "no metrics for the float model");

@@ -2,6 +2,7 @@ package org.condition4j.notebooks;
 
 import org.condition4j.workshop.Workshop;
 import org.condition4j.io.FileSizes;
+import org.condition4j.workshop.MetricKey;
 import org.condition4j.workshop.Metrics;
 import org.condition4j.runtime.TfliteInterpreter;
 import org.condition4j.tflite.TfliteModel;
@@ -57,7 +58,7 @@ final class PruningCheck {
         }
 
         Metrics metrics = Metrics.read(Metrics.fileFor(pruned));
-        assertEquals((double) zeros / weights, metrics.number("sparsity").orElseThrow(), 1e-12,
+        assertEquals((double) zeros / weights, metrics.number(MetricKey.SPARSITY).orElseThrow(), 1e-12,
                 "the notebook's sparsity differs from the zeros in the file");
 
         int evalImages = Integer.parseInt(NotebookRunnerTest.SMALL_RUN.get("EVAL_LIMIT"));
@@ -66,19 +67,19 @@ final class PruningCheck {
         double plainAccuracy;
         prunedAccuracy = Workshop.liteRt().evaluate(pruned, test).accuracy();
         plainAccuracy = Workshop.liteRt().evaluate(plain, test).accuracy();
-        assertEquals(prunedAccuracy, metrics.number("int8_accuracy").orElseThrow(), 1e-12,
+        assertEquals(prunedAccuracy, metrics.number(MetricKey.INT8_ACCURACY).orElseThrow(), 1e-12,
                 "the notebook's int8 accuracy differs from the written model's");
-        assertEquals(plainAccuracy, metrics.number("baseline_int8_accuracy").orElseThrow(), 1e-12,
+        assertEquals(plainAccuracy, metrics.number(MetricKey.BASELINE_INT8_ACCURACY).orElseThrow(), 1e-12,
                 "the notebook's unpruned int8 accuracy differs from the unpruned model's");
-        assertEquals(evalImages, metrics.number("eval_images").orElseThrow().intValue());
-        assertTrue(metrics.number("float_accuracy").isPresent(), "no float accuracy of the pruned network");
+        assertEquals(evalImages, metrics.number(MetricKey.EVAL_IMAGES).orElseThrow().intValue());
+        assertTrue(metrics.number(MetricKey.FLOAT_ACCURACY).isPresent(), "no float accuracy of the pruned network");
         assertTrue(plainAccuracy - prunedAccuracy <= MAX_ACCURACY_LOSS, "pruned int8 accuracy " + prunedAccuracy
                 + " lost more than " + MAX_ACCURACY_LOSS + " against the unpruned int8 model's " + plainAccuracy);
 
         long prunedGzip = FileSizes.gzip(pruned);
         long plainGzip = FileSizes.gzip(plain);
-        assertEquals(prunedGzip, metrics.number("gzip_bytes").orElseThrow().longValue(), "gzip_bytes");
-        assertEquals(plainGzip, metrics.number("baseline_int8_gzip_bytes").orElseThrow().longValue(),
+        assertEquals(prunedGzip, metrics.number(MetricKey.GZIP_BYTES).orElseThrow().longValue(), "gzip_bytes");
+        assertEquals(plainGzip, metrics.number(MetricKey.BASELINE_INT8_GZIP_BYTES).orElseThrow().longValue(),
                 "baseline_int8_gzip_bytes");
         assertTrue(prunedGzip < plainGzip, "pruned gzip " + prunedGzip + " bytes is not below unpruned " + plainGzip);
 

@@ -3,6 +3,7 @@ package org.condition4j.notebooks;
 import org.condition4j.workshop.Workshop;
 import org.condition4j.model.ModelStore;
 import org.condition4j.qat.QatModel;
+import org.condition4j.workshop.MetricKey;
 import org.condition4j.workshop.Metrics;
 import org.condition4j.tflite.TfliteExport;
 import org.condition4j.runtime.TfliteInterpreter;
@@ -63,16 +64,16 @@ final class QuantizationAwareTrainingCheck {
         }
         double int8Accuracy = int8.accuracy();
         Metrics metrics = Metrics.read(Metrics.fileFor(int8File));
-        assertEquals(int8Accuracy, metrics.number("int8_accuracy").orElseThrow(), 1e-12,
+        assertEquals(int8Accuracy, metrics.number(MetricKey.INT8_ACCURACY).orElseThrow(), 1e-12,
                 "the notebook's int8 accuracy differs from the written model's");
-        assertEquals(evalImages, metrics.number("eval_images").orElseThrow().intValue());
+        assertEquals(evalImages, metrics.number(MetricKey.EVAL_IMAGES).orElseThrow().intValue());
         double agreement = (double) sameClass / evalImages;
-        assertEquals(agreement, metrics.number("qat_network_agreement").orElseThrow(), 1e-12,
+        assertEquals(agreement, metrics.number(MetricKey.QAT_NETWORK_AGREEMENT).orElseThrow(), 1e-12,
                 "the notebook's agreement differs from the saved network's");
         assertTrue(agreement >= MIN_AGREEMENT, "the int8 file and the network agree on only " + agreement);
-        double floatAccuracy = metrics.number("float_accuracy").orElseThrow();
+        double floatAccuracy = metrics.number(MetricKey.FLOAT_ACCURACY).orElseThrow();
         assertTrue(floatAccuracy - int8Accuracy <= MAX_ACCURACY_LOSS,
                 "QAT int8 accuracy " + int8Accuracy + " lost more than " + MAX_ACCURACY_LOSS + " against float " + floatAccuracy);
-        assertTrue(metrics.number("baseline_int8_accuracy").isPresent(), "no post-training int8 accuracy to compare with");
+        assertTrue(metrics.number(MetricKey.BASELINE_INT8_ACCURACY).isPresent(), "no post-training int8 accuracy to compare with");
     }
 }
