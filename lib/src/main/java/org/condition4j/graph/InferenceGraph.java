@@ -3,9 +3,6 @@ package org.condition4j.graph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.StringColumn;
-import tech.tablesaw.api.Table;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -178,31 +175,15 @@ public final class InferenceGraph {
         return FloatInference.of(this).run(input);
     }
 
-    /** One row per op: index, tensor name, op, shapes, details, parameter count. */
-    public Table table() {
-        IntColumn index = IntColumn.create("op");
-        StringColumn name = StringColumn.create("tensor");
-        StringColumn kind = StringColumn.create("kind");
-        StringColumn in = StringColumn.create("input shape");
-        StringColumn out = StringColumn.create("output shape");
-        StringColumn details = StringColumn.create("details");
-        IntColumn params = IntColumn.create("parameters");
-        for (int i = 0; i < ops.size(); i++) {
-            Op op = ops.get(i);
-            index.append(i);
-            name.append(op.name());
-            kind.append(op.getClass().getSimpleName());
-            in.append(Arrays.toString(op.inputShape()));
-            out.append(Arrays.toString(op.outputShape()));
-            details.append(op.describe());
-            params.append(op instanceof WeightedOp w ? w.weights().length + w.bias().length : 0);
-        }
-        return Table.create("Inference graph", index, name, kind, in, out, details, params);
-    }
-
     @Override
     public String toString() {
-        return table().print(ops.size());
+        StringBuilder text = new StringBuilder("Inference graph, input " + Arrays.toString(inputShape) + "\n");
+        for (int i = 0; i < ops.size(); i++) {
+            Op op = ops.get(i);
+            text.append(i).append(' ').append(op.name()).append(' ').append(op.getClass().getSimpleName()).append(' ')
+                    .append(Arrays.toString(op.outputShape())).append(' ').append(op.describe()).append('\n');
+        }
+        return text.toString();
     }
 
     static int size(int[] shape) {

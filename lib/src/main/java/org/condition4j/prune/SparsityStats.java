@@ -2,11 +2,6 @@ package org.condition4j.prune;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.LongColumn;
-import tech.tablesaw.api.StringColumn;
-import tech.tablesaw.api.Table;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -97,46 +92,13 @@ public final class SparsityStats {
         return weights == 0 ? 0 : (double) zeros() / weights;
     }
 
-    /**
-     * The rows as a table (layer, name, type, parameter, weights, zeros, sparsity, target), with
-     * a last row "all prunable" summing them; sparsities as fractions.
-     */
-    public Table table() {
-        IntColumn layer = IntColumn.create("layer");
-        StringColumn name = StringColumn.create("name");
-        StringColumn type = StringColumn.create("type");
-        StringColumn parameter = StringColumn.create("parameter");
-        LongColumn weights = LongColumn.create("weights");
-        LongColumn zeros = LongColumn.create("zeros");
-        DoubleColumn sparsity = DoubleColumn.create("sparsity");
-        DoubleColumn target = DoubleColumn.create("target");
-        for (Row r : rows) {
-            layer.append(r.layer);
-            name.append(r.name);
-            type.append(r.type);
-            parameter.append(r.parameter);
-            weights.append(r.weights);
-            zeros.append(r.zeros);
-            sparsity.append(r.sparsity());
-            if (Double.isNaN(r.target)) {
-                target.appendMissing();
-            } else {
-                target.append(r.target);
-            }
-        }
-        layer.appendMissing();
-        name.append("all prunable");
-        type.append("");
-        parameter.append("");
-        weights.append(weights());
-        zeros.append(zeros());
-        sparsity.append(overall());
-        target.appendMissing();
-        return Table.create("Sparsity per layer", layer, name, type, parameter, weights, zeros, sparsity, target);
-    }
-
     @Override
     public String toString() {
-        return table().print();
+        StringBuilder text = new StringBuilder();
+        for (Row r : rows) {
+            text.append(r).append('\n');
+        }
+        return text.append(String.format(java.util.Locale.ROOT, "all prunable: %d of %d weights zero (%.4f)",
+                zeros(), weights(), overall())).toString();
     }
 }

@@ -5,7 +5,7 @@
  * <pre>{@code
  * PrunedModel pruned = Pruning.lowMagnitude(net, PruningSchedule.constant(0.75, 0, 100));
  * Training.of(pruned.network()).withListeners(pruned.listeners()).fit(train, test, 1);
- * pruned.sparsity().table();                 // zeros per layer
+ * pruned.sparsity().rows();                  // zeros per layer (Tables.of(...) shows them)
  * MultiLayerNetwork stripped = pruned.strip(); // a plain network with the zeros baked in
  * }</pre>
  *

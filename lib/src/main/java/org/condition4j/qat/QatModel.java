@@ -15,9 +15,6 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.StringColumn;
-import tech.tablesaw.api.Table;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,56 +136,41 @@ public final class QatModel {
     }
 
     /**
-     * One row for the input and one per layer: how its weights are quantized and which int8
-     * tensor it writes, with the range learned so far (empty before training).
+     * What is quantized where, in inference order: the network input, then one row per layer
+     * with its weight quantization, the int8 tensor it produces and the range learned for it
+     * (null until training has seen data). {@code Tables.of(qat)} shows it.
      */
-    public Table table() {
-        StringColumn layer = StringColumn.create("layer");
-        StringColumn name = StringColumn.create("name");
-        StringColumn type = StringColumn.create("type");
-        StringColumn weights = StringColumn.create("weights");
-        StringColumn tensor = StringColumn.create("int8 tensor");
-        DoubleColumn min = DoubleColumn.create("range min");
-        DoubleColumn max = DoubleColumn.create("range max");
+    public List<Quantization> quantization() {
+        List<Quantization> rows = new java.util.ArrayList<>();
         Map<Integer, MovingAverageRange> ranges = layerRanges();
-        MovingAverageRange input = inputQuantizer().getRange();
-        layer.append("input");
-        name.append("");
-        type.append("");
-        weights.append("");
-        tensor.append("network input, fake-quantized in training");
-        appendRange(input, min, max);
+        rows.add(new Quantization("input", "", "", "", "network input, fake-quantized in training",
+                range(inputQuantizer().getRange())));
         for (int i = 0; i < network.getnLayers(); i++) {
             Layer conf = layer(i);
-            layer.append(Integer.toString(i));
-            name.append(String.valueOf(conf.getLayerName()));
-            type.append(conf.getClass().getSimpleName());
+            String name = String.valueOf(conf.getLayerName());
+            String type = conf.getClass().getSimpleName();
             MovingAverageRange range = ranges.get(i);
             if (range == null) {
-                weights.append("");
-                tensor.append("keeps its input's quantization");
-                appendRange(null, min, max);
+                rows.add(new Quantization(Integer.toString(i), name, type, "", "keeps its input's quantization", null));
                 continue;
             }
             int scales = WeightFakeQuant.scaleCount(LayerRegistry.weight(conf, "W"),
                     network.getLayer(i).getParam("W").shape());
-            weights.append("int8, " + scales + (scales == 1 ? " scale" : " channel scales"));
             IActivation activation = ((BaseLayer) conf).getActivationFn();
-            tensor.append(activation instanceof FakeQuantActivation a
-                    ? "output after " + a.getWrapped() : "logits, before softmax");
-            appendRange(range, min, max);
+            rows.add(new Quantization(Integer.toString(i), name, type,
+                    "int8, " + scales + (scales == 1 ? " scale" : " channel scales"),
+                    activation instanceof FakeQuantActivation a ? "output after " + a.getWrapped() : "logits, before softmax",
+                    range(range)));
         }
-        return Table.create("Quantization-aware network", layer, name, type, weights, tensor, min, max);
+        return List.copyOf(rows);
     }
 
-    private static void appendRange(MovingAverageRange range, DoubleColumn min, DoubleColumn max) {
-        if (range == null || !range.hasRange()) {
-            min.appendMissing();
-            max.appendMissing();
-        } else {
-            min.append(range.getMin());
-            max.append(range.getMax());
-        }
+    /** One row of {@link #quantization()}; {@code range} is null where nothing is learned (yet). */
+    public record Quantization(String layer, String name, String type, String weights, String tensor,
+                               ActivationRange range) {}
+
+    private static ActivationRange range(MovingAverageRange range) {
+        return range == null || !range.hasRange() ? null : new ActivationRange(range.getMin(), range.getMax());
     }
 
     private static IActivation unwrapped(IActivation activation) {

@@ -1,9 +1,6 @@
 package org.condition4j.quantize;
 
 import org.condition4j.graph.InferenceGraph;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.StringColumn;
-import tech.tablesaw.api.Table;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -64,19 +61,6 @@ public final class ActivationRanges {
 
     public Map<String, ActivationRange> asMap() {
         return ranges;
-    }
-
-    /** One row per tensor: name, min, max. */
-    public Table table() {
-        StringColumn name = StringColumn.create("tensor");
-        DoubleColumn min = DoubleColumn.create("min");
-        DoubleColumn max = DoubleColumn.create("max");
-        ranges.forEach((tensor, range) -> {
-            name.append(tensor);
-            min.append(range.min());
-            max.append(range.max());
-        });
-        return Table.create("Activation ranges", name, min, max);
     }
 
     @Override

@@ -7,10 +7,6 @@ import org.condition4j.graph.Reshape;
 import org.condition4j.graph.Softmax;
 import org.condition4j.graph.WeightedOp;
 import org.condition4j.quantize.Int8Scheme.ActivationParams;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.StringColumn;
-import tech.tablesaw.api.Table;
 
 import java.util.Arrays;
 import java.util.List;
@@ -113,41 +109,13 @@ public final class QuantizedGraph {
         return perTensorWeights;
     }
 
-    /**
-     * One row per tensor: its op, observed range, scale and zero point, and for convolution and
-     * dense ops the range of the per-channel weight scales.
-     */
-    public Table table() {
-        StringColumn tensor = StringColumn.create("tensor");
-        StringColumn kind = StringColumn.create("op");
-        DoubleColumn min = DoubleColumn.create("range min");
-        DoubleColumn max = DoubleColumn.create("range max");
-        DoubleColumn scale = DoubleColumn.create("scale");
-        IntColumn zeroPoint = IntColumn.create("zero point");
-        DoubleColumn wMin = DoubleColumn.create("weight scale min");
-        DoubleColumn wMax = DoubleColumn.create("weight scale max");
-        List<String> names = graph.tensorNames();
-        for (int t = 0; t < names.size(); t++) {
-            tensor.append(names.get(t));
-            kind.append(t == 0 ? "input" : graph.op(t - 1).getClass().getSimpleName());
-            min.append(params[t].min());
-            max.append(params[t].max());
-            scale.append(params[t].scale());
-            zeroPoint.append(params[t].zeroPoint());
-            QuantizedWeights w = t == 0 ? null : weights[t - 1];
-            if (w == null) {
-                wMin.appendMissing();
-                wMax.appendMissing();
-            } else {
-                wMin.append(Arrays.stream(w.scales()).min().orElse(Double.NaN));
-                wMax.append(Arrays.stream(w.scales()).max().orElse(Double.NaN));
-            }
-        }
-        return Table.create("Int8 quantization", tensor, kind, min, max, scale, zeroPoint, wMin, wMax);
-    }
-
     @Override
     public String toString() {
-        return table().print(params.length);
+        StringBuilder text = new StringBuilder("Int8 quantization (" + (perTensorWeights ? "per-tensor" : "per-channel")
+                + " weights)\n");
+        for (int t = 0; t < params.length; t++) {
+            text.append(graph.tensorNames().get(t)).append(": ").append(params[t]).append('\n');
+        }
+        return text.toString();
     }
 }

@@ -1,5 +1,33 @@
 package org.condition4j.report;
 
+import org.condition4j.vela.VelaReport;
+
+import org.condition4j.qat.QatModel;
+
+import java.util.Locale;
+
+import java.util.Arrays;
+
+import org.condition4j.runtime.LiteRtCrossCheck;
+
+import org.condition4j.tflite.WeightStatistics;
+
+import org.condition4j.tflite.TfliteModel;
+
+import org.condition4j.prune.SparsityStats;
+
+import org.condition4j.quantize.QuantizedWeights;
+
+import org.condition4j.quantize.QuantizedGraph;
+
+import org.condition4j.quantize.ActivationRanges;
+
+import org.condition4j.graph.WeightedOp;
+
+import org.condition4j.graph.Op;
+
+import org.condition4j.graph.InferenceGraph;
+
 import org.condition4j.cluster.ClusterStatistics;
 import org.condition4j.io.FileSizes;
 import org.condition4j.model.TrainingHistory;
@@ -246,5 +274,272 @@ public final class Tables {
 
     private static String escape(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /** One row per op: index, tensor name, op, shapes, details, parameter count. */
+    public static Table of(InferenceGraph graph) {
+        IntColumn index = IntColumn.create("op");
+        StringColumn name = StringColumn.create("tensor");
+        StringColumn kind = StringColumn.create("kind");
+        StringColumn in = StringColumn.create("input shape");
+        StringColumn out = StringColumn.create("output shape");
+        StringColumn details = StringColumn.create("details");
+        IntColumn params = IntColumn.create("parameters");
+        for (int i = 0; i < graph.ops().size(); i++) {
+            Op op = graph.ops().get(i);
+            index.append(i);
+            name.append(op.name());
+            kind.append(op.getClass().getSimpleName());
+            in.append(Arrays.toString(op.inputShape()));
+            out.append(Arrays.toString(op.outputShape()));
+            details.append(op.describe());
+            params.append(op instanceof WeightedOp w ? w.weights().length + w.bias().length : 0);
+        }
+        return Table.create("Inference graph", index, name, kind, in, out, details, params);
+    }
+
+    /** Calibrated activation ranges, one row per tensor: name, min, max. */
+    public static Table of(ActivationRanges ranges) {
+        StringColumn name = StringColumn.create("tensor");
+        DoubleColumn min = DoubleColumn.create("min");
+        DoubleColumn max = DoubleColumn.create("max");
+        ranges.asMap().forEach((tensor, range) -> {
+            name.append(tensor);
+            min.append(range.min());
+            max.append(range.max());
+        });
+        return Table.create("Activation ranges", name, min, max);
+    }
+
+    /**
+     * One row per tensor: its op, observed range, scale and zero point, and for convolution and
+     * dense ops the range of the per-channel weight scales.
+     */
+    public static Table of(QuantizedGraph quantized) {
+        StringColumn tensor = StringColumn.create("tensor");
+        StringColumn kind = StringColumn.create("op");
+        DoubleColumn min = DoubleColumn.create("range min");
+        DoubleColumn max = DoubleColumn.create("range max");
+        DoubleColumn scale = DoubleColumn.create("scale");
+        IntColumn zeroPoint = IntColumn.create("zero point");
+        DoubleColumn wMin = DoubleColumn.create("weight scale min");
+        DoubleColumn wMax = DoubleColumn.create("weight scale max");
+        List<String> names = quantized.graph().tensorNames();
+        for (int t = 0; t < names.size(); t++) {
+            tensor.append(names.get(t));
+            kind.append(t == 0 ? "input" : quantized.graph().op(t - 1).getClass().getSimpleName());
+            min.append(quantized.params(t).min());
+            max.append(quantized.params(t).max());
+            scale.append(quantized.params(t).scale());
+            zeroPoint.append(quantized.params(t).zeroPoint());
+            QuantizedWeights w = t == 0 ? null : quantized.weights(t - 1);
+            if (w == null) {
+                wMin.appendMissing();
+                wMax.appendMissing();
+            } else {
+                wMin.append(Arrays.stream(w.scales()).min().orElse(Double.NaN));
+                wMax.append(Arrays.stream(w.scales()).max().orElse(Double.NaN));
+            }
+        }
+        return Table.create("Int8 quantization", tensor, kind, min, max, scale, zeroPoint, wMin, wMax);
+    }
+
+    /**
+     * The rows as a table (layer, name, type, parameter, weights, zeros, sparsity, target), with
+     * a last row "all prunable" summing them; sparsities as fractions.
+     */
+    public static Table of(SparsityStats stats) {
+        IntColumn layer = IntColumn.create("layer");
+        StringColumn name = StringColumn.create("name");
+        StringColumn type = StringColumn.create("type");
+        StringColumn parameter = StringColumn.create("parameter");
+        LongColumn weights = LongColumn.create("weights");
+        LongColumn zeros = LongColumn.create("zeros");
+        DoubleColumn sparsity = DoubleColumn.create("sparsity");
+        DoubleColumn target = DoubleColumn.create("target");
+        for (SparsityStats.Row r : stats.rows()) {
+            layer.append(r.layer());
+            name.append(r.name());
+            type.append(r.type());
+            parameter.append(r.parameter());
+            weights.append(r.weights());
+            zeros.append(r.zeros());
+            sparsity.append(r.sparsity());
+            if (Double.isNaN(r.target())) {
+                target.appendMissing();
+            } else {
+                target.append(r.target());
+            }
+        }
+        layer.appendMissing();
+        name.append("all prunable");
+        type.append("");
+        parameter.append("");
+        weights.append(stats.weights());
+        zeros.append(stats.zeros());
+        sparsity.append(stats.overall());
+        target.appendMissing();
+        return Table.create("Sparsity per layer", layer, name, type, parameter, weights, zeros, sparsity, target);
+    }
+
+    /** Weights counted in a written file, one row per tensor: values, zeros, sparsity, distinct values. */
+    public static Table of(WeightStatistics statistics) {
+        Table table = Table.create("Weights in the file",
+                StringColumn.create("tensor"), StringColumn.create("type"), IntColumn.create("values"),
+                IntColumn.create("zeros"), DoubleColumn.create("sparsity %"), IntColumn.create("distinct values"),
+                IntColumn.create("max distinct per channel"));
+        for (WeightStatistics.Tensor t : statistics.tensors()) {
+            table.stringColumn(0).append(t.name());
+            table.stringColumn(1).append(t.type());
+            table.intColumn(2).append(t.values());
+            table.intColumn(3).append(t.zeros());
+            table.doubleColumn(4).append(Math.round(10_000 * t.sparsity()) / 100.0);
+            table.intColumn(5).append(t.distinct());
+            table.intColumn(6).append(t.maxDistinctPerChannel());
+        }
+        return table;
+    }
+
+    /** One row per operator: index, op, version, inputs, outputs, options. */
+    public static Table operators(TfliteModel model) {
+        IntColumn index = IntColumn.create("index");
+        StringColumn op = StringColumn.create("op");
+        IntColumn version = IntColumn.create("version");
+        StringColumn inputs = StringColumn.create("inputs");
+        StringColumn outputs = StringColumn.create("outputs");
+        StringColumn options = StringColumn.create("options");
+        for (TfliteModel.OperatorInfo o : model.operators()) {
+            index.append(o.index());
+            op.append(o.op());
+            version.append(o.version());
+            inputs.append(String.join(", ", o.inputs()));
+            outputs.append(String.join(", ", o.outputs()));
+            options.append(o.options());
+        }
+        return Table.create("Operators", index, op, version, inputs, outputs, options);
+    }
+
+    /** One row per tensor: index, name, type, shape, scale(s), zero point(s), constant bytes. */
+    public static Table tensors(TfliteModel model) {
+        IntColumn index = IntColumn.create("index");
+        StringColumn name = StringColumn.create("name");
+        StringColumn type = StringColumn.create("type");
+        StringColumn shape = StringColumn.create("shape");
+        StringColumn scale = StringColumn.create("scale");
+        StringColumn zeroPoint = StringColumn.create("zero point");
+        IntColumn bytes = IntColumn.create("buffer bytes");
+        for (TfliteModel.TensorInfo t : model.tensors()) {
+            index.append(t.index());
+            name.append(t.name());
+            type.append(t.type());
+            shape.append(Arrays.toString(t.shape()));
+            scale.append(scales(t.scales()));
+            zeroPoint.append(t.zeroPoints().length == 0 ? ""
+                    : Arrays.stream(t.zeroPoints()).distinct().count() == 1 ? String.valueOf(t.zeroPoints()[0])
+                    : t.zeroPoints().length + " values");
+            bytes.append(t.bufferBytes());
+        }
+        return Table.create("Tensors", index, name, type, shape, scale, zeroPoint, bytes);
+    }
+
+    /** One row per result: model, images, identical outputs, same prediction, largest difference. */
+    public static Table crossChecks(List<LiteRtCrossCheck.Result> results) {
+        Table table = Table.create("LiteRT against the TFLite 2.6 interpreter",
+                StringColumn.create("model"), IntColumn.create("images"), IntColumn.create("identical outputs"),
+                IntColumn.create("same prediction"), DoubleColumn.create("largest difference"),
+                StringColumn.create("unit"));
+        for (LiteRtCrossCheck.Result r : results) {
+            table.stringColumn(0).append(r.model().getFileName().toString());
+            table.intColumn(1).append(r.images());
+            table.intColumn(2).append(r.identical());
+            table.intColumn(3).append(r.samePrediction());
+            table.doubleColumn(4).append(r.largestDifference());
+            table.stringColumn(5).append(r.int8Output() ? "int8 steps" : "float");
+        }
+        return table;
+    }
+
+    private static String scales(float[] scales) {
+        if (scales.length == 0) {
+            return "";
+        }
+        if (scales.length == 1) {
+            return String.format(Locale.ROOT, "%.4g", scales[0]);
+        }
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (float s : scales) {
+            min = Math.min(min, s);
+            max = Math.max(max, s);
+        }
+        return String.format(Locale.ROOT, "%d per channel, %.3g..%.3g", scales.length, min, max);
+    }
+
+    /**
+     * One row for the input and one per layer of a quantization-aware network: how its weights
+     * are quantized and which int8 tensor it writes, with the range learned so far (blank before
+     * training).
+     */
+    public static Table of(QatModel qat) {
+        StringColumn layer = StringColumn.create("layer");
+        StringColumn name = StringColumn.create("name");
+        StringColumn type = StringColumn.create("type");
+        StringColumn weights = StringColumn.create("weights");
+        StringColumn tensor = StringColumn.create("int8 tensor");
+        DoubleColumn min = DoubleColumn.create("range min");
+        DoubleColumn max = DoubleColumn.create("range max");
+        for (QatModel.Quantization q : qat.quantization()) {
+            layer.append(q.layer());
+            name.append(q.name());
+            type.append(q.type());
+            weights.append(q.weights());
+            tensor.append(q.tensor());
+            if (q.range() == null) {
+                min.appendMissing();
+                max.appendMissing();
+            } else {
+                min.append(q.range().min());
+                max.append(q.range().max());
+            }
+        }
+        return Table.create("Quantization-aware network", layer, name, type, weights, tensor, min, max);
+    }
+
+    /** One row per report, in the order given. */
+    public static Table vela(List<VelaReport> reports) {
+        Table table = Table.create("Vela",
+                StringColumn.create("model"),
+                StringColumn.create("accelerator"),
+                IntColumn.create("NPU ops"),
+                IntColumn.create("CPU ops"),
+                DoubleColumn.create("NPU ops %"),
+                DoubleColumn.create("SRAM KiB"),
+                DoubleColumn.create("off-chip flash KiB"),
+                DoubleColumn.create("DRAM KiB"),
+                LongColumn.create("weights bytes"),
+                LongColumn.create("NPU encoded weights bytes"),
+                LongColumn.create("cycles"),
+                DoubleColumn.create("inference ms"));
+        for (VelaReport r : reports) {
+            table.stringColumn(0).append(r.network());
+            table.stringColumn(1).append(r.target().accelerator());
+            table.intColumn(2).append(r.npuOperators());
+            table.intColumn(3).append(r.cpuOperators());
+            table.doubleColumn(4).append(r.npuOperatorPercent());
+            if (r.npuOperators() > 0) {
+                table.doubleColumn(5).append(r.sramKiB());
+                table.doubleColumn(6).append(r.offChipFlashKiB());
+                table.doubleColumn(7).append(r.dramKiB());
+                table.longColumn(8).append(r.originalWeightBytes());
+                table.longColumn(9).append(r.encodedWeightBytes());
+                table.longColumn(10).append(r.totalCycles());
+                table.doubleColumn(11).append(r.inferenceMillis());
+            } else { // nothing on the NPU: Vela measured no memory, cycles or time, so none are shown
+                for (int column = 5; column <= 11; column++) {
+                    table.column(column).appendMissing();
+                }
+            }
+        }
+        return table;
     }
 }

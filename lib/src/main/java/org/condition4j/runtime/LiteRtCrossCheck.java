@@ -7,10 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.StringColumn;
-import tech.tablesaw.api.Table;
 
 /**
  * A second, independent interpreter check: runs a .tflite file in current LiteRT (the Python
@@ -37,23 +33,6 @@ public final class LiteRtCrossCheck {
     }
 
     private LiteRtCrossCheck() {}
-
-    /** One row per result: model, images, identical outputs, same prediction, largest difference. */
-    public static Table table(List<Result> results) {
-        Table table = Table.create("LiteRT against the TFLite 2.6 interpreter",
-                StringColumn.create("model"), IntColumn.create("images"), IntColumn.create("identical outputs"),
-                IntColumn.create("same prediction"), DoubleColumn.create("largest difference"),
-                StringColumn.create("unit"));
-        for (Result r : results) {
-            table.stringColumn(0).append(r.model().getFileName().toString());
-            table.intColumn(1).append(r.images());
-            table.intColumn(2).append(r.identical());
-            table.intColumn(3).append(r.samePrediction());
-            table.doubleColumn(4).append(r.largestDifference());
-            table.stringColumn(5).append(r.int8Output() ? "int8 steps" : "float");
-        }
-        return table;
-    }
 
     /** Compares with {@code liteRt} as a user gets it (XNNPACK delegate). */
     public static Result compare(Path model, DataSet examples, LiteRt liteRt) {

@@ -16,9 +16,6 @@ import org.tensorflow.lite.schema.QuantizationParametersT;
 import org.tensorflow.lite.schema.SubGraphT;
 import org.tensorflow.lite.schema.TensorT;
 import org.tensorflow.lite.schema.TensorType;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.StringColumn;
-import tech.tablesaw.api.Table;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,13 +30,13 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * Reads a .tflite file back: its operators and tensors as tables (for notebooks), quantization
- * parameters, and the raw values of constant tensors, e.g. to count the zeros or distinct values
+ * Reads a .tflite file back: its operators and tensors as records ({@code Tables.operators} and
+ * {@code Tables.tensors} show them), quantization parameters, and the raw values of constant tensors, e.g. to count the zeros or distinct values
  * of the int8 weights that were actually written.
  *
  * <pre>{@code
  * TfliteModel model = TfliteModel.read(path);
- * model.tensorTable();                       // name, type, shape, scales, zero points, bytes
+ * model.tensors();                           // name, type, shape, scales, zero points, bytes
  * for (String w : model.weightTensorNames()) { byte[] q = model.int8Values(w); ... }
  * }</pre>
  */
@@ -194,64 +191,6 @@ public final class TfliteModel {
         float[] values = new float[b.remaining() / 4];
         b.asFloatBuffer().get(values);
         return values;
-    }
-
-    /** One row per operator: index, op, version, inputs, outputs, options. */
-    public Table operatorTable() {
-        IntColumn index = IntColumn.create("index");
-        StringColumn op = StringColumn.create("op");
-        IntColumn version = IntColumn.create("version");
-        StringColumn inputs = StringColumn.create("inputs");
-        StringColumn outputs = StringColumn.create("outputs");
-        StringColumn options = StringColumn.create("options");
-        for (OperatorInfo o : operators()) {
-            index.append(o.index());
-            op.append(o.op());
-            version.append(o.version());
-            inputs.append(String.join(", ", o.inputs()));
-            outputs.append(String.join(", ", o.outputs()));
-            options.append(o.options());
-        }
-        return Table.create("Operators", index, op, version, inputs, outputs, options);
-    }
-
-    /** One row per tensor: index, name, type, shape, scale(s), zero point(s), constant bytes. */
-    public Table tensorTable() {
-        IntColumn index = IntColumn.create("index");
-        StringColumn name = StringColumn.create("name");
-        StringColumn type = StringColumn.create("type");
-        StringColumn shape = StringColumn.create("shape");
-        StringColumn scale = StringColumn.create("scale");
-        StringColumn zeroPoint = StringColumn.create("zero point");
-        IntColumn bytes = IntColumn.create("buffer bytes");
-        for (TensorInfo t : tensors()) {
-            index.append(t.index());
-            name.append(t.name());
-            type.append(t.type());
-            shape.append(Arrays.toString(t.shape()));
-            scale.append(summary(t.scales()));
-            zeroPoint.append(t.zeroPoints().length == 0 ? ""
-                    : Arrays.stream(t.zeroPoints()).distinct().count() == 1 ? String.valueOf(t.zeroPoints()[0])
-                    : t.zeroPoints().length + " values");
-            bytes.append(t.bufferBytes());
-        }
-        return Table.create("Tensors", index, name, type, shape, scale, zeroPoint, bytes);
-    }
-
-    private static String summary(float[] scales) {
-        if (scales.length == 0) {
-            return "";
-        }
-        if (scales.length == 1) {
-            return String.format(Locale.ROOT, "%.4g", scales[0]);
-        }
-        float min = Float.POSITIVE_INFINITY;
-        float max = Float.NEGATIVE_INFINITY;
-        for (float s : scales) {
-            min = Math.min(min, s);
-            max = Math.max(max, s);
-        }
-        return String.format(Locale.ROOT, "%d per channel, %.3g..%.3g", scales.length, min, max);
     }
 
     private byte[] data(String tensorName, byte expectedType) {

@@ -1,10 +1,6 @@
 package org.condition4j.tflite;
 
 import org.condition4j.layers.TfliteWeights;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.StringColumn;
-import tech.tablesaw.api.Table;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -56,23 +52,6 @@ public record WeightStatistics(List<Tensor> tensors) {
     /** The most distinct values any one weight tensor holds. */
     public int maxDistinct() {
         return tensors.stream().mapToInt(Tensor::distinct).max().orElse(0);
-    }
-
-    public Table table() {
-        Table table = Table.create("Weights in the file",
-                StringColumn.create("tensor"), StringColumn.create("type"), IntColumn.create("values"),
-                IntColumn.create("zeros"), DoubleColumn.create("sparsity %"), IntColumn.create("distinct values"),
-                IntColumn.create("max distinct per channel"));
-        for (Tensor t : tensors) {
-            table.stringColumn(0).append(t.name());
-            table.stringColumn(1).append(t.type());
-            table.intColumn(2).append(t.values());
-            table.intColumn(3).append(t.zeros());
-            table.doubleColumn(4).append(Math.round(10_000 * t.sparsity()) / 100.0);
-            table.intColumn(5).append(t.distinct());
-            table.intColumn(6).append(t.maxDistinctPerChannel());
-        }
-        return table;
     }
 
     private static double[] values(TfliteModel model, TfliteModel.TensorInfo info) {

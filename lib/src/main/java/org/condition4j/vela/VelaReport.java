@@ -1,11 +1,5 @@
 package org.condition4j.vela;
 
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.LongColumn;
-import tech.tablesaw.api.StringColumn;
-import tech.tablesaw.api.Table;
-
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,41 +88,4 @@ public record VelaReport(
         return "vela." + accelerator + "." + figure;
     }
 
-    /** One row per report, in the order given. */
-    public static Table table(List<VelaReport> reports) {
-        Table table = Table.create("Vela",
-                StringColumn.create("model"),
-                StringColumn.create("accelerator"),
-                IntColumn.create("NPU ops"),
-                IntColumn.create("CPU ops"),
-                DoubleColumn.create("NPU ops %"),
-                DoubleColumn.create("SRAM KiB"),
-                DoubleColumn.create("off-chip flash KiB"),
-                DoubleColumn.create("DRAM KiB"),
-                LongColumn.create("weights bytes"),
-                LongColumn.create("NPU encoded weights bytes"),
-                LongColumn.create("cycles"),
-                DoubleColumn.create("inference ms"));
-        for (VelaReport r : reports) {
-            table.stringColumn(0).append(r.network());
-            table.stringColumn(1).append(r.target().accelerator());
-            table.intColumn(2).append(r.npuOperators());
-            table.intColumn(3).append(r.cpuOperators());
-            table.doubleColumn(4).append(r.npuOperatorPercent());
-            if (r.npuOperators() > 0) {
-                table.doubleColumn(5).append(r.sramKiB());
-                table.doubleColumn(6).append(r.offChipFlashKiB());
-                table.doubleColumn(7).append(r.dramKiB());
-                table.longColumn(8).append(r.originalWeightBytes());
-                table.longColumn(9).append(r.encodedWeightBytes());
-                table.longColumn(10).append(r.totalCycles());
-                table.doubleColumn(11).append(r.inferenceMillis());
-            } else { // nothing on the NPU: Vela measured no memory, cycles or time, so none are shown
-                for (int column = 5; column <= 11; column++) {
-                    table.column(column).appendMissing();
-                }
-            }
-        }
-        return table;
-    }
 }

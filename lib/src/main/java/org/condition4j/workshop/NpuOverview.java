@@ -154,7 +154,7 @@ public final class NpuOverview {
         for (Row r : rows) {
             all.addAll(r.vela().values());
         }
-        return VelaReport.table(all);
+        return Tables.vela(all);
     }
 
     /** Int8 accuracy against gzip size, one point per int8 model. */

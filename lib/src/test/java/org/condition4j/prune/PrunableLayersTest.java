@@ -1,5 +1,6 @@
 package org.condition4j.prune;
 
+import org.condition4j.report.Tables;
 import org.condition4j.backend.Backend;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -107,7 +108,7 @@ class PrunableLayersTest {
         PrunedModel pruned = Pruning.of(net).except("separable")
                 .withSchedule("out", PruningSchedule.constant(0.25)).lowMagnitude(PruningSchedule.constant(0.5));
         SparsityStats stats = pruned.sparsity();
-        Table table = stats.table();
+        Table table = Tables.of(stats);
         assertEquals(List.of("layer", "name", "type", "parameter", "weights", "zeros", "sparsity", "target"),
                 table.columnNames());
         assertEquals(stats.rows().size() + 1, table.rowCount());

@@ -1,5 +1,6 @@
 package org.condition4j.qat;
 
+import org.condition4j.report.Tables;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -124,9 +125,9 @@ class QuantizationAwareTrainingTest {
     @Test
     void tableListsEachLayersQuantizationAndLearnedRange() {
         QatModel qat = QuantizationAwareTraining.prepare(trainedSeed());
-        assertTrue(qat.table().doubleColumn("range max").isMissing().size() == 7, "no ranges before training");
+        assertTrue(Tables.of(qat).doubleColumn("range max").isMissing().size() == 7, "no ranges before training");
         qat.network().fit(batch(0));
-        Table table = qat.table();
+        Table table = Tables.of(qat);
         assertEquals(7, table.rowCount(), "the input and six layers");
         assertEquals("int8, 32 channel scales", table.stringColumn("weights").get(1));
         assertEquals("int8, 1 scale", table.stringColumn("weights").get(6));

@@ -76,7 +76,7 @@ class DamagedFileTest {
                 }
                 variants++;
                 Path file = Files.write(dir.resolve("damaged.tflite"), damaged);
-                boolean readable = clearErrorOrCorrectRead(how, file, path -> TfliteModel.read(path).tensorTable());
+                boolean readable = clearErrorOrCorrectRead(how, file, path -> TfliteModel.read(path).tensors());
                 clearErrorOrCorrectRead(how, file, path -> {
                     try (TfliteInterpreter tflite = TfliteInterpreter.open(path)) {
                         try {

@@ -1,5 +1,6 @@
 package org.condition4j.tflite;
 
+import org.condition4j.report.Tables;
 import org.condition4j.runtime.TfliteInterpreter;
 import org.condition4j.graph.InferenceGraph;
 import org.condition4j.graph.TestNetworks;
@@ -47,7 +48,7 @@ class FloatExportTest {
         INDArray w = TestNetworks.seedCnn().getLayer(5).getParam("W"); // [1568, 10], rows c*49 + y*7 + x
         int c = 5, y = 3, x = 4, o = 7;
         assertEquals(w.getFloat(c * 49 + y * 7 + x, o), dense[o * 1568 + (y * 7 + x) * 32 + c]);
-        assertEquals(graph.table().rowCount(), model.operatorTable().rowCount());
+        assertEquals(Tables.of(graph).rowCount(), Tables.operators(model).rowCount());
     }
 
     private static void assertInterpreterMatchesDl4j(MultiLayerNetwork net, Path file) {

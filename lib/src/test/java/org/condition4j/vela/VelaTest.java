@@ -1,5 +1,6 @@
 package org.condition4j.vela;
 
+import org.condition4j.report.Tables;
 import org.condition4j.workshop.Workshop;
 import org.condition4j.graph.InferenceGraph;
 import org.condition4j.graph.TestNetworks;
@@ -76,7 +77,7 @@ class VelaTest {
         Path floatModel = TfliteExport.float32(InferenceGraph.of(TestNetworks.seedCnn())).writeTo(dir.resolve("float.tflite"));
         VelaReport report = Workshop.vela().compile(floatModel, VelaTarget.ETHOS_U55_128, dir.resolve("float"));
         assertEquals(0, report.npuOperators(), report.toString());
-        var table = VelaReport.table(List.of(report));
+        var table = Tables.vela(List.of(report));
         for (String column : List.of("SRAM KiB", "off-chip flash KiB", "DRAM KiB", "NPU encoded weights bytes", "cycles",
                 "inference ms")) {
             assertTrue(table.column(column).isMissing(0), column + " should be blank: " + table.print());
