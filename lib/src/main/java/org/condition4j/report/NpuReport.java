@@ -16,6 +16,7 @@ import tech.tablesaw.api.Table;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,16 +28,19 @@ import java.util.stream.Collectors;
  * sweep over accelerator configurations.
  */
 public final class NpuReport {
-    /** The systems a chart draws, with their legend: per generation one with flash and one with DRAM (the deployment presets' where they have one). */
-    private static final Map<String, String> CHART_SYSTEMS = new LinkedHashMap<>();
-
-    static {
-        CHART_SYSTEMS.put("Ethos_U55_High_End_Embedded", "U55, flash");
-        CHART_SYSTEMS.put("Ethos_U65_Embedded", "U65, flash");
-        CHART_SYSTEMS.put("Ethos_U65_High_End", "U65, DRAM");
-        CHART_SYSTEMS.put("Ethos_U85_SYS_Flash_High", "U85, flash");
-        CHART_SYSTEMS.put("Ethos_U85_SYS_DRAM_Mid", "U85, DRAM");
-    }
+    /**
+     * The curves a chart draws: system configuration and memory mode, with their legend. Per
+     * generation one system with flash and one with DRAM behind the SRAM, each in its usual memory
+     * mode (the deployment presets' where they have one), and the U85 flash system with
+     * everything in SRAM: the same clocks without the flash.
+     */
+    private static final List<String[]> CHART_CURVES = List.of(
+            new String[] {"Ethos_U55_High_End_Embedded", "Shared_Sram", "U55, flash"},
+            new String[] {"Ethos_U65_Embedded", "Shared_Sram", "U65, flash"},
+            new String[] {"Ethos_U65_High_End", "Dedicated_Sram", "U65, DRAM"},
+            new String[] {"Ethos_U85_SYS_Flash_High", "Shared_Sram", "U85, flash"},
+            new String[] {"Ethos_U85_SYS_Flash_High", "Sram_Only", "U85, all in SRAM"},
+            new String[] {"Ethos_U85_SYS_DRAM_Mid", "Dedicated_Sram", "U85, DRAM"});
 
     private NpuReport() {}
 
@@ -158,6 +162,50 @@ public final class NpuReport {
         return t;
     }
 
+    /**
+     * The memory modes of a sweep side by side for one model (Performance strategy): one row per
+     * accelerator and system configuration, the inference time in each memory mode Vela accepts
+     * there (blank where it refuses the mode), the fastest mode, and the modes in which the
+     * busiest memory, not the computation, sets the time.
+     */
+    public static Table memoryModes(List<VelaReport> reports, String model) {
+        List<VelaReport> rs = reports.stream()
+                .filter(r -> r.network().equals(model) && r.target().optimise() == VelaTarget.Optimise.Performance)
+                .toList();
+        if (rs.isEmpty()) {
+            throw new IllegalArgumentException("No Performance-strategy reports of " + model + " in the sweep");
+        }
+        List<String> modes = rs.stream().map(r -> r.target().memoryMode()).distinct().toList();
+        Map<List<String>, Map<String, VelaReport>> rows = new LinkedHashMap<>(); // (accelerator, system) -> mode -> report
+        for (VelaReport r : rs) {
+            rows.computeIfAbsent(List.of(r.target().accelerator(), r.target().systemConfig()), k -> new LinkedHashMap<>())
+                    .put(r.target().memoryMode(), r);
+        }
+        Table t = Table.create(model + ": inference µs per memory mode",
+                StringColumn.create("accelerator"), StringColumn.create("system"));
+        modes.forEach(mode -> t.addColumns(DoubleColumn.create(mode + " µs")));
+        t.addColumns(StringColumn.create("fastest"), StringColumn.create("memory bound in"));
+        for (Map.Entry<List<String>, Map<String, VelaReport>> row : rows.entrySet()) {
+            t.stringColumn(0).append(row.getKey().get(0));
+            t.stringColumn(1).append(row.getKey().get(1));
+            for (int i = 0; i < modes.size(); i++) {
+                VelaReport r = row.getValue().get(modes.get(i));
+                if (r == null) {
+                    t.doubleColumn(2 + i).appendMissing();
+                } else {
+                    t.doubleColumn(2 + i).append(1000 * r.inferenceMillis());
+                }
+            }
+            Collection<VelaReport> cell = row.getValue().values();
+            t.stringColumn(2 + modes.size()).append(cell.stream()
+                    .min(java.util.Comparator.comparingDouble(VelaReport::inferenceMillis)).orElseThrow()
+                    .target().memoryMode());
+            t.stringColumn(3 + modes.size()).append(cell.stream().filter(VelaReport::memoryBound)
+                    .map(r -> r.target().memoryMode()).collect(Collectors.joining(", ")));
+        }
+        return t;
+    }
+
     /** Writes {@link #sweep} as CSV to {@code csv} (atomically) and returns the path. */
     public static java.nio.file.Path writeSweep(List<VelaReport> reports, java.nio.file.Path csv) {
         org.condition4j.io.AtomicFiles.write(csv, file -> sweep(reports).write().csv(file.toFile()));
@@ -168,23 +216,23 @@ public final class NpuReport {
      * Two charts side by side for one model, over the accelerators' MACs per cycle (Performance
      * strategy): the inference time, and the MACs per cycle the model reaches against the peak
      * (the diagonal). One curve per NPU generation and kind of memory behind the SRAM (flash or
-     * DRAM); memory-bound points are marked: there
+     * DRAM), and one with everything in SRAM; memory-bound points are marked: there
      * more MACs do not buy speed and the curve flattens.
      */
     public static BufferedImage inferenceTimeVersusMacs(List<VelaReport> reports, String model) {
         Map<String, List<VelaReport>> bySystem = new LinkedHashMap<>();
-        for (String system : CHART_SYSTEMS.keySet()) {
+        for (String[] curve : CHART_CURVES) {
             List<VelaReport> rs = reports.stream()
                     .filter(r -> r.network().equals(model) && r.target().optimise() == VelaTarget.Optimise.Performance
-                            && r.target().systemConfig().equals(system))
+                            && r.target().systemConfig().equals(curve[0]) && r.target().memoryMode().equals(curve[1]))
                     .sorted(java.util.Comparator.comparingInt((VelaReport r) -> r.target().macsPerCycle())).toList();
             if (!rs.isEmpty()) {
-                bySystem.put(CHART_SYSTEMS.get(system), rs);
+                bySystem.put(curve[2], rs);
             }
         }
         if (bySystem.isEmpty()) {
-            throw new IllegalArgumentException("No Performance-strategy reports of " + model + " on the systems "
-                    + CHART_SYSTEMS.keySet() + " to chart");
+            throw new IllegalArgumentException("No Performance-strategy reports of " + model + " on the systems and "
+                    + "memory modes " + CHART_CURVES.stream().map(c -> c[0] + "/" + c[1]).toList() + " to chart");
         }
         Map<String, double[][]> time = new LinkedHashMap<>();
         Map<String, double[][]> reached = new LinkedHashMap<>();

@@ -11,12 +11,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
- * Every int8 model of a folder compiled for many targets ({@link VelaConfigurations}), each
- * target's outputs (the {@code _vela.tflite} and Vela's CSVs) in
- * {@code <folder>/vela/<accelerator>_<system>_<memory mode>_<strategy>/}.
+ * Every int8 model of a folder compiled for many targets ({@link org.condition4j.vela.VelaConfigurations}),
+ * each target's outputs (the {@code _vela.tflite} and Vela's CSVs) in
+ * {@code <folder>/vela/<accelerator>_<system>_<memory mode>_<strategy>/}. The compilations run
+ * side by side, one Vela process per processor: each is a short single-threaded Python run, and a
+ * full sweep is hundreds of them.
  */
 public final class VelaSweep {
     private VelaSweep() {}
@@ -31,13 +37,28 @@ public final class VelaSweep {
             throw new IllegalStateException("No int8 .tflite models in " + modelsDir + "; run the notebooks 01-04 first");
         }
         Vela vela = Workshop.vela();
-        List<VelaReport> reports = new ArrayList<>();
-        for (Path model : models) {
-            for (VelaTarget target : targets) {
-                reports.add(vela.compile(model, target, modelsDir.resolve("vela").resolve(target.folderName())));
+        ExecutorService workers = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+        try {
+            List<Future<VelaReport>> pending = new ArrayList<>();
+            for (Path model : models) {
+                for (VelaTarget target : targets) {
+                    pending.add(workers.submit(
+                            () -> vela.compile(model, target, modelsDir.resolve("vela").resolve(target.folderName()))));
+                }
             }
+            List<VelaReport> reports = new ArrayList<>();
+            for (Future<VelaReport> report : pending) {
+                reports.add(report.get());
+            }
+            return List.copyOf(reports);
+        } catch (ExecutionException e) { // Vela's own message, as a sequential run would have thrown it
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted during the Vela sweep", e);
+        } finally {
+            workers.shutdownNow();
         }
-        return List.copyOf(reports);
     }
 
     /**
