@@ -22,7 +22,7 @@ class TargetCheckTest {
 
     @Test
     void cpuVerdictNamesTheRuleAndWhatToChange() {
-        TargetCheck u55 = TargetCheck.of(AwkwardNetworks.all().get("conv_stride4_padded"), NpuFamily.U55);
+        TargetCheck u55 = TargetCheck.of(AwkwardNetworks.named("conv_stride4_padded"), NpuFamily.U55);
         LayerCheck conv = u55.layer("conv_s4");
         assertEquals(Placement.CPU, conv.placement());
         assertEquals("CONV_2D", conv.operator());
@@ -30,12 +30,12 @@ class TargetCheckTest {
         assertTrue(v.rule().contains("stride above 3"), v.rule());
         assertTrue(v.found().contains("4x4"), v.found());
         assertTrue(v.fix().contains("ConvolutionMode.Truncate"), v.fix());
-        assertTrue(TargetCheck.of(AwkwardNetworks.all().get("conv_stride4_padded"), NpuFamily.U85).allOnNpu());
+        assertTrue(TargetCheck.of(AwkwardNetworks.named("conv_stride4_padded"), NpuFamily.U85).allOnNpu());
     }
 
     @Test
     void channelAdviceCountsBricksOfSixteen() {
-        TargetCheck check = TargetCheck.of(AwkwardNetworks.all().get("channels_17_33"), NpuFamily.U85);
+        TargetCheck check = TargetCheck.of(AwkwardNetworks.named("channels_17_33"), NpuFamily.U85);
         assertTrue(check.allOnNpu());
         List<Advice> channels = check.advice().stream().filter(a -> a.kind() == Advice.Kind.CHANNELS).toList();
         // 17 -> 2 bricks = 32 slots, 15 empty (47 %); 33 -> 3 bricks = 48 slots, 15 empty (31 %); 20 -> 32, 38 %
