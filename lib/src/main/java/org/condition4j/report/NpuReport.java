@@ -29,18 +29,17 @@ import java.util.stream.Collectors;
  */
 public final class NpuReport {
     /**
-     * The curves a chart draws: system configuration and memory mode, with their legend. Per
-     * generation one system with flash and one with DRAM behind the SRAM, each in its usual memory
-     * mode (the deployment presets' where they have one), and the U85 flash system with
-     * everything in SRAM: the same clocks without the flash.
+     * The curves a chart draws: system configuration and memory mode, with their legend. The
+     * Ethos-U55 deployment preset (flash behind the SRAM), the U85 with flash, that same U85
+     * system with everything in SRAM (the same clocks without the flash), and the U85 with DRAM.
+     * The U65's two points lie on the U85's at 256 and 512 MACs; leaving them out keeps the
+     * legend within the chart's width (they are in the sweep table).
      */
     private static final List<String[]> CHART_CURVES = List.of(
-            new String[] {"Ethos_U55_High_End_Embedded", "Shared_Sram", "U55, flash"},
-            new String[] {"Ethos_U65_Embedded", "Shared_Sram", "U65, flash"},
-            new String[] {"Ethos_U65_High_End", "Dedicated_Sram", "U65, DRAM"},
-            new String[] {"Ethos_U85_SYS_Flash_High", "Shared_Sram", "U85, flash"},
-            new String[] {"Ethos_U85_SYS_Flash_High", "Sram_Only", "U85, all in SRAM"},
-            new String[] {"Ethos_U85_SYS_DRAM_Mid", "Dedicated_Sram", "U85, DRAM"});
+            new String[] {"Ethos_U55_High_End_Embedded", "Shared_Sram", "U55 flash"},
+            new String[] {"Ethos_U85_SYS_Flash_High", "Shared_Sram", "U85 flash"},
+            new String[] {"Ethos_U85_SYS_Flash_High", "Sram_Only", "U85 SRAM"},
+            new String[] {"Ethos_U85_SYS_DRAM_Mid", "Dedicated_Sram", "U85 DRAM"});
 
     private NpuReport() {}
 
@@ -215,8 +214,8 @@ public final class NpuReport {
     /**
      * Two charts side by side for one model, over the accelerators' MACs per cycle (Performance
      * strategy): the inference time, and the MACs per cycle the model reaches against the peak
-     * (the diagonal). One curve per NPU generation and kind of memory behind the SRAM (flash or
-     * DRAM), and one with everything in SRAM; memory-bound points are marked: there
+     * (the diagonal). One curve per system and memory mode of {@link #CHART_CURVES}; memory-bound
+     * points are marked: there
      * more MACs do not buy speed and the curve flattens.
      */
     public static BufferedImage inferenceTimeVersusMacs(List<VelaReport> reports, String model) {
@@ -252,13 +251,13 @@ public final class NpuReport {
                 }
             }
         }
-        double[] peak = peaks.stream().mapToDouble(Double::doubleValue).toArray();
-        reached.put("peak", new double[][] {peak, peak});
         String marker = "memory bound";
-        if (!boundTime.isEmpty()) {
+        if (!boundTime.isEmpty()) { // before the peak: the same marker shape and legend place in both charts
             time.put(marker, columns(boundTime));
             reached.put(marker, columns(boundReached));
         }
+        double[] peak = peaks.stream().mapToDouble(Double::doubleValue).toArray();
+        reached.put("peak", new double[][] {peak, peak});
         return Charts.sideBySide(
                 Charts.curves(model + ": inference time", "accelerator MACs per cycle", "µs", time, true, Set.of(marker)),
                 Charts.curves(model + ": MACs per cycle reached", "accelerator MACs per cycle", "MACs per cycle", reached,
