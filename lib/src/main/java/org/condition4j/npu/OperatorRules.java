@@ -26,7 +26,11 @@ import java.util.function.Function;
  * ({@code vela --supported-ops-report}, SUPPORTED_OPS.md). Vela's generic constraints (int8 feature
  * maps, quantization parameters on every tensor, positive scales, per-axis quantization only on
  * convolutions and dense layers, int32 bias) hold for every full-int8 file the exporter writes,
- * so they need no rule here. The messages are what the user reads.
+ * so they need no rule here. Nor do activations: the exporter fuses only ReLU and ReLU6 into int8
+ * convolutions and dense layers (others it refuses), Vela {@value #VELA_VERSION} documents no limit
+ * on fused activations, and its only limit on activation operators (LOGISTIC, TANH, LEAKY_RELU, ...)
+ * is "32-bit feature-maps are not supported", which no int8 export meets. The messages are what the
+ * user reads.
  */
 public final class OperatorRules {
     /** The Vela version whose SUPPORTED_OPS.md these rules follow. */
