@@ -219,20 +219,7 @@ public final class NpuReport {
      * more MACs do not buy speed and the curve flattens.
      */
     public static BufferedImage inferenceTimeVersusMacs(List<VelaReport> reports, String model) {
-        Map<String, List<VelaReport>> bySystem = new LinkedHashMap<>();
-        for (String[] curve : CHART_CURVES) {
-            List<VelaReport> rs = reports.stream()
-                    .filter(r -> r.network().equals(model) && r.target().optimise() == VelaTarget.Optimise.Performance
-                            && r.target().systemConfig().equals(curve[0]) && r.target().memoryMode().equals(curve[1]))
-                    .sorted(java.util.Comparator.comparingInt((VelaReport r) -> r.target().macsPerCycle())).toList();
-            if (!rs.isEmpty()) {
-                bySystem.put(curve[2], rs);
-            }
-        }
-        if (bySystem.isEmpty()) {
-            throw new IllegalArgumentException("No Performance-strategy reports of " + model + " on the systems and "
-                    + "memory modes " + CHART_CURVES.stream().map(c -> c[0] + "/" + c[1]).toList() + " to chart");
-        }
+        Map<String, List<VelaReport>> bySystem = chartCurves(reports, model);
         Map<String, double[][]> time = new LinkedHashMap<>();
         Map<String, double[][]> reached = new LinkedHashMap<>();
         List<double[]> boundTime = new ArrayList<>();
@@ -262,6 +249,29 @@ public final class NpuReport {
                 Charts.curves(model + ": inference time", "accelerator MACs per cycle", "µs", time, true, Set.of(marker)),
                 Charts.curves(model + ": MACs per cycle reached", "accelerator MACs per cycle", "MACs per cycle", reached,
                         true, Set.of(marker)));
+    }
+
+    /**
+     * The reports each curve of {@link #inferenceTimeVersusMacs} draws, by legend: the model's
+     * Performance-strategy reports on the curve's system in the curve's memory mode, by MACs per
+     * cycle. Curves without reports are left out.
+     */
+    static Map<String, List<VelaReport>> chartCurves(List<VelaReport> reports, String model) {
+        Map<String, List<VelaReport>> curves = new LinkedHashMap<>();
+        for (String[] curve : CHART_CURVES) {
+            List<VelaReport> rs = reports.stream()
+                    .filter(r -> r.network().equals(model) && r.target().optimise() == VelaTarget.Optimise.Performance
+                            && r.target().systemConfig().equals(curve[0]) && r.target().memoryMode().equals(curve[1]))
+                    .sorted(java.util.Comparator.comparingInt((VelaReport r) -> r.target().macsPerCycle())).toList();
+            if (!rs.isEmpty()) {
+                curves.put(curve[2], rs);
+            }
+        }
+        if (curves.isEmpty()) {
+            throw new IllegalArgumentException("No Performance-strategy reports of " + model + " on the systems and "
+                    + "memory modes " + CHART_CURVES.stream().map(c -> c[0] + "/" + c[1]).toList() + " to chart");
+        }
+        return curves;
     }
 
     private static double[][] columns(List<double[]> points) {

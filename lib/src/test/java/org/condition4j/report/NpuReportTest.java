@@ -53,4 +53,22 @@ class NpuReportTest {
         assertEquals(List.of("Shared_Sram", "Dedicated_Sram", "Shared_Sram"), t.stringColumn("memory bound in").asList());
         assertThrows(IllegalArgumentException.class, () -> NpuReport.memoryModes(sweep, "absent"));
     }
+
+    @Test
+    void eachChartCurveIsOneSystemInOneMemoryModeByMacs() {
+        String flash = "Ethos_U85_SYS_Flash_High";
+        List<VelaReport> sweep = List.of(
+                report("m", new VelaTarget("ethos-u85-512", flash, "Shared_Sram"), 114, true),
+                report("m", new VelaTarget("ethos-u85-256", flash, "Shared_Sram"), 170, false),
+                report("m", new VelaTarget("ethos-u85-256", flash, "Sram_Only"), 129, false),
+                report("m", new VelaTarget("ethos-u85-256", flash, "Shared_Sram", VelaTarget.Optimise.Size), 1, false),
+                report("m", new VelaTarget("ethos-u85-256", "Ethos_U85_SYS_DRAM_Mid", "Sram_Only"), 65, false),
+                report("other", new VelaTarget("ethos-u85-256", flash, "Shared_Sram"), 2, false));
+        var curves = NpuReport.chartCurves(sweep, "m");
+        // the DRAM system is charted in Dedicated_Sram only: its Sram_Only run is in no curve
+        assertEquals(List.of("U85 flash", "U85 SRAM"), List.copyOf(curves.keySet()));
+        assertEquals(List.of(170.0, 114.0), curves.get("U85 flash").stream().map(r -> 1000 * r.inferenceMillis()).toList());
+        assertEquals(List.of(129.0), curves.get("U85 SRAM").stream().map(r -> 1000 * r.inferenceMillis()).toList());
+        assertThrows(IllegalArgumentException.class, () -> NpuReport.chartCurves(sweep, "absent"));
+    }
 }
