@@ -93,7 +93,8 @@ public final class ClusteredModel {
      * One row per clustered kernel: layer, name, type, param, weights, K, whether K applies per
      * layer or per output channel, distinct values the network holds now, k-means iterations (the
      * most any group needed), whether k-means converged, and the mean squared distance between
-     * the shadow weights and their centroids.
+     * the shadow weights and their centroids, and how many weights the fixed zero centroid holds
+     * (0 unless {@link ClusteringConfig#withSparsityPreserved()}).
      */
     public Table summary() {
         IntColumn layer = IntColumn.create("layer");
@@ -107,6 +108,7 @@ public final class ClusteredModel {
         IntColumn iterations = IntColumn.create("k-means iterations");
         BooleanColumn converged = BooleanColumn.create("converged");
         DoubleColumn error = DoubleColumn.create("mean squared error");
+        IntColumn zeros = IntColumn.create("fixed zeros");
         for (ClusteredKernel kernel : kernels) {
             float[] values = kernel.kernel.read(network);
             layer.append(kernel.kernel.layerIndex());
@@ -120,15 +122,17 @@ public final class ClusteredModel {
             iterations.append(kernel.kMeansIterations());
             converged.append(kernel.converged());
             error.append(kernel.meanSquaredError());
+            zeros.append(kernel.pinnedZeros());
         }
         return Table.create("Clustered layers", layer, name, type, param, weights, k, per, distinct, iterations,
-                converged, error);
+                converged, error, zeros);
     }
 
     /**
      * Every centroid: layer, name, param, output channel (empty when K applies to the whole
-     * kernel), cluster number (ascending value within its group after k-means), value and how many
-     * weights it holds.
+     * kernel), cluster number (ascending value within its group after k-means; with
+     * {@link ClusteringConfig#withSparsityPreserved()} cluster 0 is the fixed zero, and a group
+     * with fewer non-zero weights than K - 1 has fewer clusters), value and how many weights it holds.
      */
     public Table centroids() {
         IntColumn layer = IntColumn.create("layer");
@@ -140,7 +144,7 @@ public final class ClusteredModel {
         IntColumn members = IntColumn.create("weights");
         for (ClusteredKernel kernel : kernels) {
             for (int g = 0; g < kernel.groupCount(); g++) {
-                for (int j = 0; j < kernel.clusters; j++) {
+                for (int j = 0; j < kernel.centroidsUsed(g); j++) {
                     layer.append(kernel.kernel.layerIndex());
                     name.append(kernel.kernel.layerName());
                     param.append(kernel.kernel.param());
@@ -174,7 +178,7 @@ public final class ClusteredModel {
                         + "train clustered.network() with clustered.listeners(), not another network");
             }
             steps++;
-            boolean reassign = steps % config.reassignInterval() == 0;
+            boolean reassign = config.reassignInterval() > 0 && steps % config.reassignInterval() == 0;
             for (ClusteredKernel kernel : kernels) {
                 kernel.kernel.write(network, kernel.afterStep(kernel.kernel.read(network), reassign));
             }

@@ -78,7 +78,27 @@ public final class Clustering {
         return cluster(net, config, false);
     }
 
+    /**
+     * Keeps the clusters {@code net} already holds while another technique trains it, e.g.
+     * quantization-aware training of a clustered (and pruned) network: in every clustered layer
+     * (or output channel) each distinct value becomes a centroid holding the weights of that
+     * value, and {@link ClusteredModel#listeners()} then trains the centroids as in
+     * cluster-preserving fine-tuning. With {@link ClusteringConfig#withSparsityPreserved()} the zeros
+     * sit on the fixed zero centroid; with {@link ClusteringConfig#withFixedAssignments()} no weight
+     * ever changes cluster. Works on {@code net} itself.
+     *
+     * @throws IllegalArgumentException if a layer holds more distinct values than the configuration's
+     *                                  K for it allows (the network was not clustered with it)
+     */
+    public static ClusteredModel keepInPlace(MultiLayerNetwork net, ClusteringConfig config) {
+        return build(net, config, false, true);
+    }
+
     private static ClusteredModel cluster(MultiLayerNetwork net, ClusteringConfig config, boolean copy) {
+        return build(net, config, copy, false);
+    }
+
+    private static ClusteredModel build(MultiLayerNetwork net, ClusteringConfig config, boolean copy, boolean keep) {
         Backend.start();
         Map<Integer, Integer> plan = config.plan(net);
         if (plan.isEmpty()) {
@@ -90,7 +110,9 @@ public final class Clustering {
         for (Map.Entry<Integer, Integer> layer : plan.entrySet()) {
             requireNoConstraints(target, layer.getKey());
             for (Kernel kernel : Kernel.of(target, layer.getKey())) {
-                kernels.add(ClusteredKernel.cluster(kernel, kernel.read(target), layer.getValue(), config));
+                float[] weights = kernel.read(target);
+                kernels.add(keep ? ClusteredKernel.keep(kernel, weights, layer.getValue(), config)
+                        : ClusteredKernel.cluster(kernel, weights, layer.getValue(), config));
             }
         }
         return new ClusteredModel(target, kernels, config);

@@ -42,16 +42,18 @@ public final class ClusteringConfig {
     private final int clusters;
     private final CentroidInit init;
     private final boolean perChannel;
+    private final boolean preserveSparsity;
     private final long seed;
     private final int maxIterations;
     private final int reassignEvery;
     private final List<LayerRule> rules;
 
-    private ClusteringConfig(int clusters, CentroidInit init, boolean perChannel, long seed, int maxIterations,
-                             int reassignEvery, List<LayerRule> rules) {
+    private ClusteringConfig(int clusters, CentroidInit init, boolean perChannel, boolean preserveSparsity, long seed,
+                             int maxIterations, int reassignEvery, List<LayerRule> rules) {
         this.clusters = clusters;
         this.init = init;
         this.perChannel = perChannel;
+        this.preserveSparsity = preserveSparsity;
         this.seed = seed;
         this.maxIterations = maxIterations;
         this.reassignEvery = reassignEvery;
@@ -61,7 +63,7 @@ public final class ClusteringConfig {
     /** {@code clusters} shared values in every clusterable layer, starting from {@code init}. */
     public static ClusteringConfig of(int clusters, CentroidInit init) {
         requireValidClusters(clusters, "every layer");
-        return new ClusteringConfig(clusters, Objects.requireNonNull(init, "init"), false, DEFAULT_SEED,
+        return new ClusteringConfig(clusters, Objects.requireNonNull(init, "init"), false, false, DEFAULT_SEED,
                 DEFAULT_MAX_ITERATIONS, DEFAULT_REASSIGN_EVERY, List.of());
     }
 
@@ -76,18 +78,30 @@ public final class ClusteringConfig {
      * int8 scale; see {@link Clustering} for what that means after int8 quantization.
      */
     public ClusteringConfig withClustersPerChannel() {
-        return new ClusteringConfig(clusters, init, true, seed, maxIterations, reassignEvery, rules);
+        return new ClusteringConfig(clusters, init, true, preserveSparsity, seed, maxIterations, reassignEvery, rules);
+    }
+
+    /**
+     * Sparsity-preserving clustering, for a pruned network: in every group (kernel or output
+     * channel) one of the K centroids is fixed at exactly zero and holds exactly the weights that
+     * are zero when clustering starts, for good: fine-tuning never moves them (whatever the
+     * optimizer's momentum does) and no other weight joins them. The other K - 1 centroids
+     * cluster the non-zero weights. So a layer pruned to 75 % stays at 75 %, and with its zero it
+     * holds at most K distinct values.
+     */
+    public ClusteringConfig withSparsityPreserved() {
+        return new ClusteringConfig(clusters, init, perChannel, true, seed, maxIterations, reassignEvery, rules);
     }
 
     /** The same configuration with centroids starting from {@code init}. */
     public ClusteringConfig withInit(CentroidInit init) {
-        return new ClusteringConfig(clusters, Objects.requireNonNull(init, "init"), perChannel, seed, maxIterations,
+        return new ClusteringConfig(clusters, Objects.requireNonNull(init, "init"), perChannel, preserveSparsity, seed, maxIterations,
                 reassignEvery, rules);
     }
 
     /** Seed of the {@link CentroidInit#RANDOM} and {@link CentroidInit#KMEANS_PLUS_PLUS} draws. */
     public ClusteringConfig withSeed(long seed) {
-        return new ClusteringConfig(clusters, init, perChannel, seed, maxIterations, reassignEvery, rules);
+        return new ClusteringConfig(clusters, init, perChannel, preserveSparsity, seed, maxIterations, reassignEvery, rules);
     }
 
     /**
@@ -98,7 +112,7 @@ public final class ClusteringConfig {
         if (maxIterations < 0) {
             throw new IllegalArgumentException("maxIterations=" + maxIterations + " is invalid: it must be 0 or more");
         }
-        return new ClusteringConfig(clusters, init, perChannel, seed, maxIterations, reassignEvery, rules);
+        return new ClusteringConfig(clusters, init, perChannel, preserveSparsity, seed, maxIterations, reassignEvery, rules);
     }
 
     /**
@@ -110,7 +124,15 @@ public final class ClusteringConfig {
             throw new IllegalArgumentException("reassignEvery=" + iterations
                     + " is invalid: give the number of training steps between re-assignments, at least 1");
         }
-        return new ClusteringConfig(clusters, init, perChannel, seed, maxIterations, iterations, rules);
+        return new ClusteringConfig(clusters, init, perChannel, preserveSparsity, seed, maxIterations, iterations, rules);
+    }
+
+    /**
+     * No re-assignment during fine-tuning: every weight stays in the cluster it starts in and only
+     * the centroids train (as in TensorFlow's cluster-preserving quantization-aware training).
+     */
+    public ClusteringConfig withFixedAssignments() {
+        return new ClusteringConfig(clusters, init, perChannel, preserveSparsity, seed, maxIterations, 0, rules);
     }
 
     /** {@code clusters} shared values in layer {@code index} instead of the default K. */
@@ -149,6 +171,11 @@ public final class ClusteringConfig {
         return perChannel;
     }
 
+    /** Whether zeros stay zero on a fixed zero centroid ({@link #withSparsityPreserved()}). */
+    public boolean preservesSparsity() {
+        return preserveSparsity;
+    }
+
     public long seed() {
         return seed;
     }
@@ -157,6 +184,7 @@ public final class ClusteringConfig {
         return maxIterations;
     }
 
+    /** Training steps between re-assignments; 0 with {@link #withFixedAssignments()} (never). */
     public int reassignInterval() {
         return reassignEvery;
     }
@@ -226,7 +254,7 @@ public final class ClusteringConfig {
     private ClusteringConfig withRule(LayerRule rule) {
         List<LayerRule> more = new ArrayList<>(rules);
         more.add(rule);
-        return new ClusteringConfig(clusters, init, perChannel, seed, maxIterations, reassignEvery, more);
+        return new ClusteringConfig(clusters, init, perChannel, preserveSparsity, seed, maxIterations, reassignEvery, more);
     }
 
     private static void requireValidClusters(int clusters, String where) {
@@ -240,8 +268,10 @@ public final class ClusteringConfig {
     public String toString() {
         StringBuilder text = new StringBuilder();
         text.append(clusters).append(perChannel ? " clusters per output channel" : " clusters per layer")
+                .append(preserveSparsity ? " (one fixed at zero, keeping the zeros)" : "")
                 .append(", ").append(init).append(" initialisation, k-means up to ").append(maxIterations)
-                .append(" iterations, re-assignment every ").append(reassignEvery == 1 ? "step" : reassignEvery + " steps");
+                .append(" iterations, ").append(reassignEvery == 0 ? "assignments fixed"
+                        : "re-assignment every " + (reassignEvery == 1 ? "step" : reassignEvery + " steps"));
         if (init == CentroidInit.RANDOM || init == CentroidInit.KMEANS_PLUS_PLUS) {
             text.append(", seed ").append(seed);
         }
