@@ -58,10 +58,12 @@ class ArchitectureTest {
         ALLOWED.put("runtime", Set.of("io", "graph", "quantize", "tflite", "stats"));
         ALLOWED.put("vela", Set.of("io", "tflite"));
         ALLOWED.put("npu", Set.of("layers", "graph", "quantize"));
+        ALLOWED.put("collab", Set.of("io", "backend", "data", "model", "layers", "graph", "quantize", "qat", "prune",
+                "cluster", "tflite", "runtime", "vela", "stats"));
         ALLOWED.put("report", Set.of("io", "backend", "data", "model", "layers", "graph", "quantize", "qat", "prune",
-                "cluster", "tflite", "runtime", "vela", "npu", "stats"));
+                "cluster", "tflite", "runtime", "vela", "npu", "stats", "collab"));
         ALLOWED.put("workshop", Set.of("io", "backend", "data", "model", "layers", "graph", "quantize", "qat", "prune",
-                "cluster", "tflite", "runtime", "vela", "npu", "stats", "report"));
+                "cluster", "tflite", "runtime", "vela", "npu", "stats", "report", "collab"));
     }
 
     /** Words that name the project's folders, tools or notebooks; only {@code workshop} may use them. */

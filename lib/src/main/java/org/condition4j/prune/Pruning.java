@@ -57,6 +57,33 @@ public final class Pruning {
         return of(net).lowMagnitude(schedule);
     }
 
+    /**
+     * Holds the zeros {@code net} has now, on the network itself: for a pruned and stripped
+     * network that another technique (e.g. quantization-aware training) fine-tunes. Every
+     * prunable kernel that holds zeros is masked once, at step 0, at exactly its own sparsity,
+     * so its mask is its zeros (zeros are pruned first); the listeners then keep those weights and
+     * their gradients at zero, and the mask never changes. Kernels without zeros stay untouched.
+     */
+    public static PrunedModel keepZerosInPlace(MultiLayerNetwork net) {
+        of(net);
+        Map<PrunableWeight, PruningSchedule> schedules = new LinkedHashMap<>();
+        for (PrunableWeight weight : PrunableWeight.of(net)) {
+            float[] values = weight.values(net).dup().data().asFloat();
+            int zeros = 0;
+            for (float v : values) {
+                zeros += v == 0 ? 1 : 0;
+            }
+            if (zeros > 0 && zeros < values.length) {
+                schedules.put(weight, new ConstantSparsity((double) zeros / values.length, 0, 0, 1));
+            }
+        }
+        if (schedules.isEmpty()) {
+            throw new IllegalArgumentException("The network holds no zeros in its prunable kernels: there is no "
+                    + "pruning to keep; prune it first (Pruning.lowMagnitude) and train it with its listeners");
+        }
+        return new PrunedModel(net, schedules);
+    }
+
     /** Leaves the named layers dense. */
     public Pruning except(String... layerNames) {
         return except(prunableIndices(layerNames));
