@@ -262,7 +262,7 @@ public final class Charts {
         return out;
     }
 
-    private static XYChart xy(String title, String xLabel, String yLabel) {
+    static XYChart xy(String title, String xLabel, String yLabel) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
                 .title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         style(chart.getStyler());

@@ -58,7 +58,8 @@ public final class ModelCards {
             "post_training_quant_model", "01_post_training_quantization",
             "qat_quant_model", "02_quantization_aware_training",
             "pruned_post_training_quant_model", "03_weight_pruning",
-            "clustered_post_training_quant_model", "04_weight_clustering");
+            "clustered_post_training_quant_model", "04_weight_clustering",
+            "pcqat_quant_model", "07_collaborative_optimization");
 
     private ModelCards() {}
 

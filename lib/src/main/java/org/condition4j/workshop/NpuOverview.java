@@ -36,7 +36,7 @@ import java.util.stream.Stream;
 public final class NpuOverview {
     /** The order the notebooks produce the models in; other files follow by name. */
     private static final List<String> ORDER = List.of("float_model", "post_training_quant_model", "qat_quant_model",
-            "pruned_post_training_quant_model", "clustered_post_training_quant_model");
+            "pruned_post_training_quant_model", "clustered_post_training_quant_model", "pcqat_quant_model");
 
     /** One model: measured accuracies (NaN when not recorded), file figures, and Vela's reports. */
     public record Row(String model, double floatAccuracy, double int8Accuracy, int evalImages,

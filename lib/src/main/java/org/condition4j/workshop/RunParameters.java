@@ -43,7 +43,7 @@ public record RunParameters(
                 read(variables, "CALIBRATION_SAMPLES", DEFAULTS.calibrationSamples));
     }
 
-    private static int read(Map<String, String> variables, String name, int fallback) {
+    static int read(Map<String, String> variables, String name, int fallback) {
         String text = variables.get(name);
         if (text == null || text.isBlank()) {
             return fallback;

@@ -1,0 +1,169 @@
+package org.condition4j.report;
+
+import org.condition4j.collab.Sweep;
+import org.condition4j.io.FileSizes;
+import org.condition4j.runtime.ModelComparison;
+import org.condition4j.stats.Accuracy;
+import org.condition4j.stats.PairedComparison;
+import org.condition4j.tflite.TfliteModel;
+import org.condition4j.tflite.WeightStatistics;
+import org.condition4j.vela.VelaReport;
+import org.condition4j.vela.VelaTarget;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Tables and charts of collaborative optimization: int8 models compared on accuracy, on what
+ * their files hold and on Vela's NPU figures, and the sweep over sparsity and clusters.
+ */
+public final class CollabReport {
+    private CollabReport() {}
+
+    /**
+     * One row per compared model: int8 accuracy with its interval and whether it differs from the
+     * first model's (exact McNemar), sparsity and the most distinct values in one output channel
+     * counted in the file, gzip size, and for each target Vela's NPU-encoded weights, flash,
+     * cycles and inference time. {@code vela} holds each model's reports, in target order.
+     */
+    public static Table comparison(ModelComparison comparison, Map<String, List<VelaReport>> vela) {
+        Map<String, boolean[]> hits = new LinkedHashMap<>();
+        comparison.entries().forEach(e -> hits.put(e.name(), e.evaluation().hits()));
+        Table table = Tables.accuracies("int8 models on " + comparison.images() + " test images (LiteRT) and on the NPU (Vela)", hits);
+        table.column(1).setName("int8 accuracy %");
+        DoubleColumn sparsity = DoubleColumn.create("sparsity % (file)");
+        IntColumn distinct = IntColumn.create("distinct per channel (file, max)");
+        DoubleColumn gzip = DoubleColumn.create("gzip kB");
+        table.addColumns(sparsity, distinct, gzip);
+        List<VelaTarget> targets = vela.values().iterator().next().stream().map(VelaReport::target).toList();
+        for (VelaTarget target : targets) {
+            String name = target.accelerator();
+            table.addColumns(DoubleColumn.create(name + " encoded weights kB"), DoubleColumn.create(name + " flash KiB"),
+                    DoubleColumn.create(name + " cycles"), DoubleColumn.create(name + " inference ms"));
+        }
+        for (ModelComparison.Entry e : comparison.entries()) {
+            WeightStatistics weights = TfliteModel.read(e.file()).weightStatistics();
+            sparsity.append(100 * weights.overallSparsity());
+            distinct.append(maxPerChannel(weights));
+            gzip.append(FileSizes.kilobytes(e.gzipBytes()));
+            List<VelaReport> reports = vela.get(e.name());
+            if (reports == null || reports.size() != targets.size()) {
+                throw new IllegalArgumentException("No Vela reports for " + targets + " of '" + e.name() + "'");
+            }
+            for (int t = 0; t < targets.size(); t++) {
+                VelaReport r = reports.get(t);
+                String name = targets.get(t).accelerator();
+                table.doubleColumn(name + " encoded weights kB").append(FileSizes.kilobytes(r.encodedWeightBytes()));
+                table.doubleColumn(name + " flash KiB").append(r.offChipFlashKiB());
+                table.doubleColumn(name + " cycles").append(r.totalCycles());
+                table.doubleColumn(name + " inference ms").append(r.inferenceMillis());
+            }
+        }
+        return table;
+    }
+
+    /** Accuracy bars with their intervals beside the NPU-encoded weights per target. */
+    public static BufferedImage comparisonChart(ModelComparison comparison, Map<String, List<VelaReport>> vela) {
+        List<String> names = new ArrayList<>();
+        List<Accuracy> accuracies = new ArrayList<>();
+        Map<String, List<Double>> encoded = new LinkedHashMap<>();
+        for (ModelComparison.Entry e : comparison.entries()) {
+            names.add(e.name());
+            accuracies.add(e.evaluation().accuracyWithInterval());
+            for (VelaReport r : vela.get(e.name())) {
+                encoded.computeIfAbsent(r.target().accelerator(), k -> new ArrayList<>())
+                        .add(FileSizes.kilobytes(r.encodedWeightBytes()));
+            }
+        }
+        return Charts.sideBySide(
+                Charts.accuracies("int8 accuracy on " + comparison.images() + " test images", names, accuracies),
+                Charts.bars("NPU-encoded weights (Vela)", "kB", names, encoded));
+    }
+
+    /**
+     * One row per sweep point: int8 accuracy with its interval and whether it differs from
+     * {@code reference}'s on the same images, what the file holds, Vela's figures, and whether the
+     * point is on the Pareto front of accuracy against NPU-encoded weights.
+     */
+    public static Table sweep(List<Sweep.Result> results, String reference, boolean[] referenceHits) {
+        List<Sweep.Result> front = Sweep.paretoFront(results, Sweep.Result::encodedWeightBytes);
+        Table table = Table.create("Sweep: prune, cluster keeping zeros, then PTQ or PCQAT",
+                StringColumn.create("sparsity / clusters / int8"), DoubleColumn.create("int8 accuracy %"),
+                StringColumn.create(Tables.INTERVAL_COLUMN), StringColumn.create(Tables.SIGNIFICANCE_COLUMN + " " + reference),
+                DoubleColumn.create("sparsity % (file)"), IntColumn.create("distinct per channel (file, max)"),
+                DoubleColumn.create("gzip kB"), DoubleColumn.create("encoded weights kB"),
+                DoubleColumn.create("inference ms"), StringColumn.create("Pareto front"));
+        for (Sweep.Result r : results) {
+            Accuracy accuracy = r.accuracy();
+            table.stringColumn(0).append(r.point().label());
+            table.doubleColumn(1).append(100 * accuracy.value());
+            table.stringColumn(2).append(Tables.percentInterval(accuracy.interval()));
+            table.stringColumn(3).append(Tables.significance(PairedComparison.of(referenceHits, r.hits())));
+            table.doubleColumn(4).append(100 * r.fileSparsity());
+            table.intColumn(5).append(r.maxDistinctPerChannel());
+            table.doubleColumn(6).append(FileSizes.kilobytes(r.gzipBytes()));
+            table.doubleColumn(7).append(FileSizes.kilobytes(r.encodedWeightBytes()));
+            table.doubleColumn(8).append(r.inferenceMillis());
+            table.stringColumn(9).append(front.contains(r) ? "yes" : "");
+        }
+        return table;
+    }
+
+    /**
+     * int8 accuracy against {@code cost} for every point, PTQ and PCQAT apart, with the Pareto
+     * front, the baseline's accuracy and its 0.5-point band, and the smallest model within it.
+     */
+    public static BufferedImage sweepChart(List<Sweep.Result> results, ToDoubleFunction<Sweep.Result> cost,
+                                           String costLabel, double baselineAccuracy) {
+        XYChart chart = Charts.xy("int8 accuracy against " + costLabel, costLabel, "int8 accuracy %");
+        for (Sweep.Quantization q : Sweep.Quantization.values()) {
+            List<Sweep.Result> some = results.stream().filter(r -> r.point().quantization() == q).toList();
+            if (!some.isEmpty()) {
+                XYSeries s = chart.addSeries(q.name(), xs(some, cost), ys(some));
+                s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            }
+        }
+        List<Sweep.Result> front = Sweep.paretoFront(results, cost);
+        XYSeries frontLine = chart.addSeries("Pareto front", xs(front, cost), ys(front));
+        frontLine.setMarker(SeriesMarkers.NONE);
+        double[] span = {results.stream().mapToDouble(cost).min().orElse(0), results.stream().mapToDouble(cost).max().orElse(1)};
+        chart.addSeries("baseline int8", span, new double[] {100 * baselineAccuracy, 100 * baselineAccuracy})
+                .setMarker(SeriesMarkers.NONE);
+        chart.addSeries("0.5 point below", span, new double[] {100 * baselineAccuracy - 0.5, 100 * baselineAccuracy - 0.5})
+                .setMarker(SeriesMarkers.NONE);
+        Optional<Sweep.Result> smallest = Sweep.smallestWithin(results, baselineAccuracy, 0.5);
+        smallest.ifPresent(r -> {
+            XYSeries s = chart.addSeries("smallest within 0.5 point", new double[] {cost.applyAsDouble(r)},
+                    new double[] {100 * r.accuracy().value()});
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            s.setMarker(SeriesMarkers.DIAMOND);
+            s.setMarkerColor(Color.BLACK);
+        });
+        return Charts.image(chart);
+    }
+
+    private static double[] xs(List<Sweep.Result> results, ToDoubleFunction<Sweep.Result> cost) {
+        return results.stream().mapToDouble(cost).toArray();
+    }
+
+    private static double[] ys(List<Sweep.Result> results) {
+        return results.stream().mapToDouble(r -> 100 * r.accuracy().value()).toArray();
+    }
+
+    private static int maxPerChannel(WeightStatistics weights) {
+        return weights.tensors().stream().mapToInt(WeightStatistics.Tensor::maxDistinctPerChannel).max().orElse(0);
+    }
+}
