@@ -5,6 +5,9 @@
  * <ul>
  *   <li>{@link org.condition4j.collab.PreservingQat}: PQAT, CQAT and PCQAT, quantization-aware
  *       training that keeps zeros, clusters or both.</li>
+ *   <li>{@link org.condition4j.collab.Sweep}: the pipeline over a grid of sparsities and numbers
+ *       of clusters, each point quantized by PTQ and by PCQAT and measured in LiteRT, in its file
+ *       and by Vela; cached, with its Pareto front.</li>
  * </ul>
  */
 package org.condition4j.collab;

@@ -21,7 +21,8 @@ final class NotebookChecks {
                 EthosUCheck.check(outputs, notebook);
                 ModelCardCheck.check(outputs, notebook);
             },
-            "06_npu_layer_by_layer.ipynb", NpuLayersCheck::check);
+            "06_npu_layer_by_layer.ipynb", NpuLayersCheck::check,
+            "07_collaborative_optimization.ipynb", CollaborativeCheck::check);
 
     private NotebookChecks() {}
 

@@ -36,7 +36,9 @@ class NotebookRunnerTest {
             "TEST_LIMIT", "2000",
             "EVAL_LIMIT", "10000",
             "CALIBRATION_SAMPLES", "100",
-            "VELA_CONFIGURATIONS", "small");
+            "VELA_CONFIGURATIONS", "small",
+            "SWEEP", "small",
+            "COLLAB_TRAIN_LIMIT", "2000");
 
     /** Far above a notebook's small run (under a minute here); a hung kernel fails after this. */
     static final long TIMEOUT_MINUTES = 10;

@@ -1,0 +1,114 @@
+package org.condition4j.notebooks;
+
+import org.condition4j.tflite.TfliteModel;
+import org.condition4j.tflite.WeightStatistics;
+import org.condition4j.vela.VelaReport;
+import org.condition4j.vela.VelaTarget;
+import org.condition4j.workshop.BaselineInt8;
+import org.condition4j.workshop.Metrics;
+import org.condition4j.workshop.Workshop;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * 07_collaborative_optimization: the PCQAT int8 file keeps the pruned zeros and at most 16 values
+ * per output channel (16 in the whole dense layer), counted again in the file; its accuracy,
+ * measured again in LiteRT, is the one the notebook recorded and close to plain int8's; Vela,
+ * run again, gives the recorded NPU-encoded weights, far below plain int8's. The sweep's cache and
+ * files hold what its points promise.
+ */
+final class CollaborativeCheck {
+    static final int CLUSTERS = 16;
+    static final double SPARSITY = 0.75;
+    /**
+     * PCQAT against plain int8 in the small run: three fine-tuning epochs on 10,000 images also
+     * train the under-trained small-run baseline, so PCQAT scored higher, not lower; losing two
+     * points would mean the preserved zeros and clusters hurt the network.
+     */
+    static final double MAX_ACCURACY_LOSS = 0.02;
+    /**
+     * NPU-encoded weights on the Ethos-U55-128 relative to plain int8: pruning alone reaches
+     * about a third; with 16 clusters on top it must stay below half (the issue's full-run goal is
+     * 0.20, which the notebook states).
+     */
+    static final double MAX_ENCODED_RATIO = 0.5;
+
+    private CollaborativeCheck() {}
+
+    static void check(Path outputs, ExecutedNotebook notebook) throws IOException {
+        Path file = outputs.resolve("pcqat_quant_model.tflite");
+        Path plain = outputs.resolve(BaselineInt8.FILE_NAME);
+        assertTrue(Files.isRegularFile(file), "07 did not write " + file);
+        Metrics metrics = Metrics.read(Metrics.fileFor(file));
+
+        TfliteModel model = TfliteModel.read(file);
+        assertEquals("INT8", model.input().type(), "the PCQAT model's input");
+        List<WeightStatistics.Tensor> tensors = model.weightStatistics().tensors();
+        assertEquals(4, tensors.size(), "three convolutions and the dense layer");
+        double zeros = 0;
+        double values = 0;
+        for (WeightStatistics.Tensor w : tensors) {
+            assertTrue(w.zeros() >= SPARSITY * w.values() - 1, w.name() + ": " + w.zeros() + " zeros of " + w.values()
+                    + ", below " + SPARSITY + " by more than one weight");
+            assertTrue(w.maxDistinctPerChannel() <= CLUSTERS, w.name() + " holds " + w.maxDistinctPerChannel()
+                    + " int8 values in one output channel");
+            zeros += w.zeros();
+            values += w.values();
+        }
+        WeightStatistics.Tensor dense = tensors.get(tensors.size() - 1);
+        assertEquals(1, model.tensor(dense.name()).scales().length, "the dense layer has one weight scale");
+        assertTrue(dense.distinct() <= CLUSTERS, dense.name() + " holds " + dense.distinct() + " int8 values");
+        assertEquals(zeros / values, metrics.number("file_sparsity").orElseThrow(), 1e-12, "recorded sparsity");
+
+        int evalImages = Integer.parseInt(NotebookRunnerTest.SMALL_RUN.get("EVAL_LIMIT"));
+        DataSet test = Workshop.mnist().testSample(evalImages);
+        double accuracy = Workshop.liteRt().evaluate(file, test).accuracy();
+        double plainAccuracy = Workshop.liteRt().evaluate(plain, test).accuracy();
+        assertEquals(accuracy, metrics.number("int8_accuracy").orElseThrow(), 1e-12, "recorded int8 accuracy");
+        assertEquals(plainAccuracy, metrics.number("baseline_int8_accuracy").orElseThrow(), 1e-12,
+                "recorded plain int8 accuracy");
+        assertTrue(plainAccuracy - accuracy <= MAX_ACCURACY_LOSS, "PCQAT " + accuracy + ", plain int8 " + plainAccuracy);
+
+        Path velaDir = Files.createTempDirectory("vela-07");
+        VelaReport pcqat = Workshop.vela().compile(file, VelaTarget.ETHOS_U55_128, velaDir);
+        VelaReport reference = Workshop.vela().compile(plain, VelaTarget.ETHOS_U55_128, velaDir);
+        assertEquals(pcqat.encodedWeightBytes(),
+                metrics.number("vela.ethos-u55-128.encoded_weights_bytes").orElseThrow().longValue(),
+                "Vela run again gives other NPU-encoded weights than recorded");
+        double ratio = (double) pcqat.encodedWeightBytes() / reference.encodedWeightBytes();
+        assertEquals(ratio, metrics.number("encoded_weights_vs_int8_u55").orElseThrow(), 1e-12, "recorded ratio");
+        assertTrue(ratio <= MAX_ENCODED_RATIO, "NPU-encoded weights " + ratio + " of plain int8's");
+
+        checkSweep(outputs.resolve("sweep"));
+    }
+
+    /** Every sweep file: its sparsity (within one weight per tensor) and at most K values per channel. */
+    private static void checkSweep(Path dir) throws IOException {
+        Path cache = dir.resolve("sweep.csv");
+        assertTrue(Files.isRegularFile(cache), "no sweep cache at " + cache);
+        List<String> lines = Files.readAllLines(cache);
+        assertEquals(3, lines.size(), "header and the small sweep's two points: " + lines.size() + " lines");
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            double sparsity = Double.parseDouble(f[1]);
+            int clusters = Integer.parseInt(f[2]);
+            Path file = dir.resolve(String.format(java.util.Locale.ROOT, "sweep_s%02.0f_k%d_%s.tflite", 100 * sparsity,
+                    clusters, f[3].toLowerCase(java.util.Locale.ROOT)));
+            assertTrue(Files.isRegularFile(file), "the sweep point " + f[3] + " has no file " + file);
+            for (WeightStatistics.Tensor w : TfliteModel.read(file).weightStatistics().tensors()) {
+                assertTrue(w.zeros() >= sparsity * w.values() - 1, file.getFileName() + " " + w.name());
+                assertTrue(w.maxDistinctPerChannel() <= clusters, file.getFileName() + " " + w.name() + ": "
+                        + w.maxDistinctPerChannel());
+            }
+            assertEquals(Integer.parseInt(NotebookRunnerTest.SMALL_RUN.get("EVAL_LIMIT")), f[4].length(),
+                    "one hit per test image");
+        }
+    }
+}
