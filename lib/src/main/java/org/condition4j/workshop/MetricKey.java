@@ -49,6 +49,10 @@ public enum MetricKey {
     CENTROID_INIT,
     UNIQUE_WEIGHTS,
     BASELINE_UNIQUE_WEIGHTS,
+    /** The most distinct int8 values in one output channel of any weight tensor, counted in the file. */
+    MAX_DISTINCT_PER_CHANNEL,
+    /** Vela's NPU-encoded weights on the Ethos-U55-128 as a share of the plain post-training int8 model's. */
+    ENCODED_WEIGHTS_VS_BASELINE_INT8_U55,
     /** File sizes, raw and gzip-compressed, of the model and of what it is compared with. */
     SIZE_BYTES,
     GZIP_BYTES,

@@ -5,6 +5,7 @@ import org.condition4j.tflite.WeightStatistics;
 import org.condition4j.vela.VelaReport;
 import org.condition4j.vela.VelaTarget;
 import org.condition4j.workshop.BaselineInt8;
+import org.condition4j.workshop.MetricKey;
 import org.condition4j.workshop.Metrics;
 import org.condition4j.workshop.Workshop;
 import org.nd4j.linalg.dataset.DataSet;
@@ -28,17 +29,16 @@ final class CollaborativeCheck {
     static final int CLUSTERS = 16;
     static final double SPARSITY = 0.75;
     /**
-     * PCQAT against plain int8 in the small run: three fine-tuning epochs on 10,000 images also
-     * train the under-trained small-run baseline, so PCQAT scored higher, not lower; losing two
-     * points would mean the preserved zeros and clusters hurt the network.
+     * PCQAT against plain int8 in the small run: 91.94 % against 92.63 % on 10,000 images, each of
+     * its three fine-tuning stages seeing only 2,000 images (COLLAB_TRAIN_LIMIT) of an under-trained
+     * baseline; losing more than two points would mean the preserved zeros and clusters broke it.
      */
     static final double MAX_ACCURACY_LOSS = 0.02;
     /**
-     * NPU-encoded weights on the Ethos-U55-128 relative to plain int8: pruning alone reaches
-     * about a third; with 16 clusters on top it must stay below half (the issue's full-run goal is
-     * 0.20, which the notebook states).
+     * NPU-encoded weights on the Ethos-U55-128 relative to plain int8: 0.23 in the small run
+     * (8,704 of 37,120 bytes); pruning alone 0.34, clustering alone 0.56. PCQAT must stay below pruning alone.
      */
-    static final double MAX_ENCODED_RATIO = 0.5;
+    static final double MAX_ENCODED_RATIO = 0.30;
 
     private CollaborativeCheck() {}
 
@@ -65,14 +65,14 @@ final class CollaborativeCheck {
         WeightStatistics.Tensor dense = tensors.get(tensors.size() - 1);
         assertEquals(1, model.tensor(dense.name()).scales().length, "the dense layer has one weight scale");
         assertTrue(dense.distinct() <= CLUSTERS, dense.name() + " holds " + dense.distinct() + " int8 values");
-        assertEquals(zeros / values, metrics.number("file_sparsity").orElseThrow(), 1e-12, "recorded sparsity");
+        assertEquals(zeros / values, metrics.number(MetricKey.SPARSITY).orElseThrow(), 1e-12, "recorded sparsity");
 
         int evalImages = Integer.parseInt(NotebookRunnerTest.SMALL_RUN.get("EVAL_LIMIT"));
         DataSet test = Workshop.mnist().testSample(evalImages);
         double accuracy = Workshop.liteRt().evaluate(file, test).accuracy();
         double plainAccuracy = Workshop.liteRt().evaluate(plain, test).accuracy();
-        assertEquals(accuracy, metrics.number("int8_accuracy").orElseThrow(), 1e-12, "recorded int8 accuracy");
-        assertEquals(plainAccuracy, metrics.number("baseline_int8_accuracy").orElseThrow(), 1e-12,
+        assertEquals(accuracy, metrics.number(MetricKey.INT8_ACCURACY).orElseThrow(), 1e-12, "recorded int8 accuracy");
+        assertEquals(plainAccuracy, metrics.number(MetricKey.BASELINE_INT8_ACCURACY).orElseThrow(), 1e-12,
                 "recorded plain int8 accuracy");
         assertTrue(plainAccuracy - accuracy <= MAX_ACCURACY_LOSS, "PCQAT " + accuracy + ", plain int8 " + plainAccuracy);
 
@@ -80,10 +80,10 @@ final class CollaborativeCheck {
         VelaReport pcqat = Workshop.vela().compile(file, VelaTarget.ETHOS_U55_128, velaDir);
         VelaReport reference = Workshop.vela().compile(plain, VelaTarget.ETHOS_U55_128, velaDir);
         assertEquals(pcqat.encodedWeightBytes(),
-                metrics.number("vela.ethos-u55-128.encoded_weights_bytes").orElseThrow().longValue(),
+                metrics.number(VelaReport.metricKey(VelaTarget.ETHOS_U55_128.accelerator(), "encoded_weights_bytes")).orElseThrow().longValue(),
                 "Vela run again gives other NPU-encoded weights than recorded");
         double ratio = (double) pcqat.encodedWeightBytes() / reference.encodedWeightBytes();
-        assertEquals(ratio, metrics.number("encoded_weights_vs_int8_u55").orElseThrow(), 1e-12, "recorded ratio");
+        assertEquals(ratio, metrics.number(MetricKey.ENCODED_WEIGHTS_VS_BASELINE_INT8_U55).orElseThrow(), 1e-12, "recorded ratio");
         assertTrue(ratio <= MAX_ENCODED_RATIO, "NPU-encoded weights " + ratio + " of plain int8's");
 
         checkSweep(outputs.resolve("sweep"));
