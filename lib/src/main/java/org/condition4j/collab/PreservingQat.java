@@ -6,6 +6,7 @@ import org.condition4j.cluster.ClusteringConfig;
 import org.condition4j.model.Training;
 import org.condition4j.prune.PrunedModel;
 import org.condition4j.prune.Pruning;
+import org.condition4j.qat.MovingAverageRange;
 import org.condition4j.qat.QatModel;
 import org.condition4j.qat.QuantizationAwareTraining;
 import org.condition4j.quantize.QuantizedGraph;
@@ -30,8 +31,9 @@ import java.util.Objects;
  * Assignments are fixed (no weight changes cluster), as in TensorFlow's collaborative
  * optimization. The weights the network holds are always zeros and centroids, so the weight
  * fake quantization, and after it the int8 export, sees exactly those: every zero stays an int8
- * zero, and a layer's K centroids become at most K int8 values per weight scale (per output
- * channel for a convolution, per tensor for a dense layer).
+ * zero. With clusters, training and export use one weight scale per tensor (as notebook 04's
+ * clustered export does), so a layer's K centroids become at most K int8 values in the whole
+ * layer; PQAT keeps the usual per-channel scales of convolutions.
  *
  * <pre>{@code
  * PreservingQat pcqat = PreservingQat.prepare(prunedClustered, Keep.ZEROS_AND_CLUSTERS, ClusteringConfig.of(16, CentroidInit.LINEAR));
@@ -80,7 +82,8 @@ public final class PreservingQat {
             throw new IllegalArgumentException(keep.shortName() + " keeps clusters: give the ClusteringConfig the "
                     + "network was clustered with (its K, per layer or per channel)");
         }
-        QatModel qat = QuantizationAwareTraining.prepare(net);
+        // clustered weights get one scale per tensor, so that a layer's K centroids stay K int8 values
+        QatModel qat = QuantizationAwareTraining.prepare(net, MovingAverageRange.DEFAULT_DECAY, keep != Keep.ZEROS);
         MultiLayerNetwork network = qat.network();
         List<TrainingListener> listeners = switch (keep) {
             case ZEROS -> {

@@ -198,9 +198,11 @@ public final class Sweep {
         return dir.resolve("sweep.csv");
     }
 
-    /** What a cached result must have been measured with to be reused. */
+    /** What a cached result must have been measured with to be reused: the same baseline (by a checksum of its parameters) and settings. */
     String settings() {
-        return "epochs=" + epochs + ";train=" + trainImages + ";test=" + testImages + ";calibration="
+        java.util.zip.CRC32 checksum = new java.util.zip.CRC32();
+        checksum.update(baseline.params().dup().data().asBytes());
+        return "baseline=" + Long.toHexString(checksum.getValue()) + ";epochs=" + epochs + ";train=" + trainImages + ";test=" + testImages + ";calibration="
                 + calibrationImages + ";target=" + target.folderName();
     }
 
@@ -254,8 +256,9 @@ public final class Sweep {
         Path file = dir.resolve(point.fileName());
         if (point.quantization() == Quantization.PTQ) {
             progress.println(step + ": post-training quantization");
+            // one scale per tensor, as PCQAT uses: a layer's K centroids stay K int8 values
             TfliteExport.int8(PostTrainingQuantization.calibrate(InferenceGraph.of(prunedClustered),
-                    mnist.trainSample(calibrationImages))).writeTo(file);
+                    mnist.trainSample(calibrationImages)).withPerTensorWeights()).writeTo(file);
         } else {
             progress.println(step + ": PCQAT");
             PreservingQat pcqat = PreservingQat.prepare(prunedClustered, PreservingQat.Keep.ZEROS_AND_CLUSTERS,

@@ -119,7 +119,23 @@ public final class QatModel {
         Map<String, ActivationRange> byTensor = new LinkedHashMap<>();
         byTensor.put(InferenceGraph.INPUT, learned.input());
         learned.layers().forEach((layer, range) -> byTensor.put(weightedTensorOf(graph, layer), range));
-        return PostTrainingQuantization.withRanges(graph, ActivationRanges.of(byTensor));
+        QuantizedGraph quantized = PostTrainingQuantization.withRanges(graph, ActivationRanges.of(byTensor));
+        return perTensorWeights() ? quantized.withPerTensorWeights() : quantized;
+    }
+
+    /** Whether training fake-quantized every weight tensor with one scale (and the export does so too). */
+    public boolean perTensorWeights() {
+        return weightQuantizers().stream().allMatch(WeightFakeQuant::isPerTensor);
+    }
+
+    private List<WeightFakeQuant> weightQuantizers() {
+        List<WeightFakeQuant> quantizers = new java.util.ArrayList<>();
+        for (int i = 0; i < network.getnLayers(); i++) {
+            if (layer(i) instanceof BaseLayer weighted && weighted.getWeightNoise() instanceof WeightFakeQuant q) {
+                quantizers.add(q);
+            }
+        }
+        return quantizers;
     }
 
     /** The tensor the weighted op of DL4J layer {@code layer} writes: the layer's own, or the logits before its softmax. */
@@ -154,8 +170,8 @@ public final class QatModel {
                 rows.add(new Quantization(Integer.toString(i), name, type, "", "keeps its input's quantization", null));
                 continue;
             }
-            int scales = WeightFakeQuant.scaleCount(LayerRegistry.weight(conf, "W"),
-                    network.getLayer(i).getParam("W").shape());
+            int scales = ((WeightFakeQuant) ((BaseLayer) conf).getWeightNoise()).isPerTensor() ? 1
+                    : WeightFakeQuant.scaleCount(LayerRegistry.weight(conf, "W"), network.getLayer(i).getParam("W").shape());
             IActivation activation = ((BaseLayer) conf).getActivationFn();
             rows.add(new Quantization(Integer.toString(i), name, type,
                     "int8, " + scales + (scales == 1 ? " scale" : " channel scales"),

@@ -61,6 +61,16 @@ public final class QuantizationAwareTraining {
      * a fresh optimizer state, as fine-tuning a newly compiled model does.
      */
     public static QatModel prepare(MultiLayerNetwork net, double rangeDecay) {
+        return prepare(net, rangeDecay, false);
+    }
+
+    /**
+     * As {@link #prepare(MultiLayerNetwork, double)}; with {@code perTensorWeights} every weight
+     * tensor, convolutions included, is fake-quantized with one scale, and
+     * {@link QatModel#quantizedGraph()} exports it so: for clustered networks, whose K centroids
+     * per layer then stay K int8 values per layer.
+     */
+    public static QatModel prepare(MultiLayerNetwork net, double rangeDecay, boolean perTensorWeights) {
         requireInitialised(net);
         new MovingAverageRange(rangeDecay); // validates the decay before any work
         Backend.start();
@@ -76,7 +86,7 @@ public final class QuantizationAwareTraining {
                             + weighted.getWeightNoise() + "); remove it, QAT needs that hook for weight quantization");
                 }
                 weighted.setActivationFn(fakeQuantized(i, layer, weighted.getActivationFn(), i == last, rangeDecay));
-                weighted.setWeightNoise(new WeightFakeQuant());
+                weighted.setWeightNoise(new WeightFakeQuant(perTensorWeights));
             }
         }
         Layer first = conf.getConf(0).getLayer();

@@ -28,6 +28,27 @@ import org.nd4j.linalg.factory.Nd4j;
  * batch is coming (see {@link MovingAverageRange}). On its own it quantizes weights only.
  */
 public final class WeightFakeQuant implements IWeightNoise {
+    /** One scale for the whole tensor, convolutions included (for clustered weights: K centroids stay K int8 values). */
+    private boolean perTensor;
+
+    /** Per-channel scales for convolutions, one for dense layers, as the exporter quantizes by default. */
+    public WeightFakeQuant() {
+        this(false);
+    }
+
+    /** With {@code perTensor}, one scale for every weight tensor, as {@code QuantizedGraph.withPerTensorWeights()} exports. */
+    public WeightFakeQuant(boolean perTensor) {
+        this.perTensor = perTensor;
+    }
+
+    public boolean isPerTensor() {
+        return perTensor;
+    }
+
+    /** For DL4J's configuration JSON. */
+    public void setPerTensor(boolean perTensor) {
+        this.perTensor = perTensor;
+    }
 
     @Override
     public INDArray getParameter(Layer layer, String paramKey, int iteration, int epoch, boolean train,
@@ -40,7 +61,7 @@ public final class WeightFakeQuant implements IWeightNoise {
         if (train) {
             expectBatch(conf);
         }
-        return fakeQuantize(param, LayerRegistry.weight(conf, paramKey));
+        return fakeQuantize(param, LayerRegistry.weight(conf, paramKey), perTensor);
     }
 
     /**
@@ -49,15 +70,15 @@ public final class WeightFakeQuant implements IWeightNoise {
      * maximum taken per output channel (convolutions) or over the matrix (dense layers).
      */
     public static INDArray fakeQuantize(INDArray weights, org.deeplearning4j.nn.conf.layers.Layer conf) {
-        return fakeQuantize(weights, LayerRegistry.weight(conf, "W"));
+        return fakeQuantize(weights, LayerRegistry.weight(conf, "W"), false);
     }
 
-    private static INDArray fakeQuantize(INDArray weights, WeightParam param) {
+    private static INDArray fakeQuantize(INDArray weights, WeightParam param, boolean perTensor) {
         long[] shape = weights.shape();
         float[] w = weights.castTo(DataType.FLOAT).dup('c').data().asFloat();
         WeightQuantization.Int8Weights q = WeightQuantization.quantize(w,
                 WeightQuantization.channelOf(shape, param.dl4jAxes()),
-                WeightQuantization.channelCount(shape, param.dl4jAxes()), scaleCount(param, shape) == 1);
+                WeightQuantization.channelCount(shape, param.dl4jAxes()), perTensor || scaleCount(param, shape) == 1);
         for (int i = 0; i < w.length; i++) {
             w[i] = q.dequantized(i);
         }
@@ -86,21 +107,22 @@ public final class WeightFakeQuant implements IWeightNoise {
 
     @Override
     public WeightFakeQuant clone() {
-        return new WeightFakeQuant();
+        return new WeightFakeQuant(perTensor);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof WeightFakeQuant;
+        return o instanceof WeightFakeQuant other && other.perTensor == perTensor;
     }
 
     @Override
     public int hashCode() {
-        return WeightFakeQuant.class.hashCode();
+        return WeightFakeQuant.class.hashCode() + (perTensor ? 1 : 0);
     }
 
     @Override
     public String toString() {
-        return "int8 weight fake quantization (per channel for convolutions, per tensor for dense layers)";
+        return perTensor ? "int8 weight fake quantization (one scale per tensor)"
+                : "int8 weight fake quantization (per channel for convolutions, per tensor for dense layers)";
     }
 }

@@ -2,6 +2,7 @@ package org.condition4j.cluster;
 
 import org.condition4j.collab.PreservingQat;
 import org.condition4j.collab.PreservingQat.Keep;
+import org.condition4j.model.ModelStore;
 import org.condition4j.model.Training;
 import org.condition4j.prune.PrunedModel;
 import org.condition4j.prune.Pruning;
@@ -104,12 +105,12 @@ class CollaborativeQatTest {
                     + " in the network");
             assertTrue(w.zeros() >= SPARSITY * w.values.length - 1, w.name + ": sparsity in the file "
                     + (double) w.zeros() / w.values.length);
-            assertTrue(w.maxDistinctPerChannel() <= K, w.name + ": " + w.maxDistinctPerChannel()
-                    + " distinct int8 values in one output channel");
+            assertEquals(1, w.scales, w.name + ": clustered weights are exported with one scale per tensor");
+            assertTrue(w.distinct() <= K, w.name + ": " + w.distinct() + " distinct int8 values in the layer");
         }
-        FileWeights dense = file.get(2);
-        assertTrue(dense.distinct() <= K, "the dense layer has one scale, so at most K values in all: "
-                + dense.distinct());
+        ModelStore.save(pcqat.network(), dir.resolve("pcqat.zip"));
+        MultiLayerNetwork saved = ModelStore.load(dir.resolve("pcqat.zip"));
+        assertTrue(QatModel.of(saved).perTensorWeights(), "one scale per tensor survives saving");
     }
 
     @Test
@@ -129,9 +130,9 @@ class CollaborativeQatTest {
         for (int k = 0; k < KERNEL_LAYERS.length; k++) {
             float[] before = kernel(clustered, KERNEL_LAYERS[k]);
             assertArrayEquals(partition(before), partition(kernel(cqat.strip(), KERNEL_LAYERS[k])), "CQAT layer " + k);
-            assertTrue(cqatFile.get(k).maxDistinctPerChannel() <= K, "CQAT file " + cqatFile.get(k).name);
+            assertTrue(cqatFile.get(k).distinct() <= K, "CQAT file " + cqatFile.get(k).name);
         }
-        assertTrue(cqatFile.get(2).distinct() <= K, "CQAT dense");
+        assertEquals(16, pqatFile.get(1).scales, "PQAT keeps conv2's per-channel scales");
     }
 
     /** Without the listeners the same training undoes both: the reason for PCQAT. */
@@ -207,7 +208,7 @@ class CollaborativeQatTest {
     }
 
     /** One int8 weight tensor as the file stores it, read with the schema classes only. */
-    private record FileWeights(String name, int[] shape, byte[] values, int channelDim) {
+    private record FileWeights(String name, int[] shape, byte[] values, int channelDim, int scales) {
         static List<FileWeights> read(Path file) throws IOException {
             Model model = Model.getRootAsModel(ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN));
             SubGraph graph = model.subgraphs(0);
@@ -228,7 +229,7 @@ class CollaborativeQatTest {
                     shape[d] = tensor.shape(d);
                 }
                 weights.add(new FileWeights(tensor.name(), shape, values,
-                        code == BuiltinOperator.DEPTHWISE_CONV_2D ? 3 : 0));
+                        code == BuiltinOperator.DEPTHWISE_CONV_2D ? 3 : 0, tensor.quantization().scaleLength()));
             }
             return weights;
         }
