@@ -9,13 +9,16 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Runs the Vela compiler (the {@code ethos-u-vela} package in the project's Python environment)
@@ -47,19 +50,37 @@ public final class Vela {
         return new Vela(executable, TIMEOUT);
     }
 
-    /** Compiles {@code tflite} for {@code target}, writing Vela's outputs into {@code outputDir}. */
+    /**
+     * Compiles {@code tflite} for {@code target}, writing Vela's outputs into {@code outputDir}.
+     * Vela writes into a private folder first and each finished file then replaces its namesake in
+     * one rename, so compilations of the same model running at the same time (notebooks run side
+     * by side) never read each other's half-written files.
+     */
     public VelaReport compile(Path tflite, VelaTarget target, Path outputDir) {
         if (!Files.isRegularFile(tflite)) {
             throw new IllegalArgumentException("No .tflite file at " + tflite.toAbsolutePath());
         }
         String network = baseName(tflite);
+        Path work;
         try {
             TfliteVerifier.verify(Files.readAllBytes(tflite), tflite.toAbsolutePath().toString());
             Files.createDirectories(outputDir);
+            work = Files.createTempDirectory(outputDir, "." + network + "-vela");
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + tflite + " or create Vela's output folder " + outputDir
                     + ": " + e.getMessage(), e);
         }
+        try {
+            VelaReport report = run(tflite, network, target, work, outputDir);
+            publish(work, outputDir);
+            return report;
+        } finally {
+            deleteQuietly(work);
+        }
+    }
+
+    /** Runs Vela with its outputs in {@code work}; the report names the compiled model in {@code outputDir}. */
+    private VelaReport run(Path tflite, String network, VelaTarget target, Path work, Path outputDir) {
         Subprocess.Result run = Subprocess.run(List.of(executable.toString(), tflite.toAbsolutePath().toString(),
                 "--accelerator-config", target.accelerator(),
                 "--config", "Arm/vela.ini",
@@ -67,20 +88,43 @@ public final class Vela {
                 "--memory-mode", target.memoryMode(),
                 "--optimise", target.optimise().name(),
                 "--verbose-performance",
-                "--output-dir", outputDir.toAbsolutePath().toString()), timeout, "Vela on " + tflite);
+                "--output-dir", work.toAbsolutePath().toString()), timeout, "Vela on " + tflite);
         String output = run.output();
         if (run.exitCode() != 0) {
             throw new IllegalStateException("Vela failed on " + tflite.getFileName() + " for " + target
                     + " (exit " + run.exitCode() + "):\n" + Subprocess.lastLines(output, 15));
         }
-        Path summary = outputDir.resolve(network + "_summary_" + target.systemConfig() + ".csv");
+        Path summary = work.resolve(network + "_summary_" + target.systemConfig() + ".csv");
         try {
             Map<String, Integer> operators = operatorCounts(output);
             return report(network, target, operators, output, readCsv(summary),
                     outputDir.resolve(network + "_vela.tflite"),
-                    VelaLayer.read(outputDir.resolve(network + "_per-layer.csv")));
+                    VelaLayer.read(work.resolve(network + "_per-layer.csv")));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read Vela's summary " + summary + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Moves every file Vela wrote in {@code work} into {@code outputDir}, each in one rename. */
+    private static void publish(Path work, Path outputDir) {
+        try (Stream<Path> files = Files.list(work)) {
+            for (Path file : files.toList()) {
+                Files.move(file, outputDir.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot move Vela's outputs from " + work + " to " + outputDir + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // the outputs are in place; a leftover private folder is only clutter
         }
     }
 
