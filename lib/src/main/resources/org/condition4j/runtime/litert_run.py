@@ -8,6 +8,10 @@ reference kernels) or "xnnpack" (the default delegate a LiteRT user gets).
 INPUTS holds N input tensors back to back, each exactly as the model's input tensor stores it
 (dtype and shape from the model, batch 1). OUTPUTS receives the N output tensors the same way.
 Prints the LiteRT version and the tensor types on one line.
+
+XNNPACK runs on two threads: for these small models that nearly halves an evaluation of the
+10,000 test images, and its outputs are the same bit for bit as on one thread (checked on
+3,000 test images for the float model and the four int8 models of the notebooks).
 """
 import sys
 
@@ -23,7 +27,8 @@ def main():
         "reference": litert.OpResolverType.BUILTIN_REF,
         "xnnpack": litert.OpResolverType.AUTO,
     }[kernels]
-    runner = litert.Interpreter(model_path=model, num_threads=1, experimental_op_resolver_type=resolver)
+    threads = 2 if kernels == "xnnpack" else 1
+    runner = litert.Interpreter(model_path=model, num_threads=threads, experimental_op_resolver_type=resolver)
     runner.allocate_tensors()
     (inp,) = runner.get_input_details()
     (out,) = runner.get_output_details()
