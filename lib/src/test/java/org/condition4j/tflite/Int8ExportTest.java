@@ -28,6 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class Int8ExportTest {
     private static final int IMAGES = 100;
     /**
+     * Interpreter threads: the 2.6 interpreter's int8 convolutions are slow (about 40 images/s for
+     * the seed CNN on one thread, twice that on two). The thread count must not change a single
+     * output value, and the bit-exact tests below would show it if it did.
+     */
+    private static final int THREADS = 2;
+    /**
      * Bounds on how far a dequantized int8 tensor may lie from the float network's, in steps of its
      * own scale, over 100 test images. Rounding alone puts a tensor half a step away; each layer
      * adds its input's error multiplied by the weights, so errors grow along the network. Measured
@@ -92,7 +98,7 @@ class Int8ExportTest {
             if (op instanceof Softmax) {
                 continue;
             }
-            try (TfliteInterpreter tflite = TfliteInterpreter.of(TfliteExport.int8(q.prefix(k + 1)).toBytes(), 1)) {
+            try (TfliteInterpreter tflite = TfliteInterpreter.of(TfliteExport.int8(q.prefix(k + 1)).toBytes(), THREADS)) {
                 int differing = 0;
                 int worst = 0;
                 double scale = q.params(k + 1).scale();
@@ -148,7 +154,7 @@ class Int8ExportTest {
         int exactlyRounded = 0;
         int total = 0;
         double worstImage = 0;
-        try (TfliteInterpreter tflite = TfliteInterpreter.of(TfliteExport.int8(q).toBytes(), 1)) {
+        try (TfliteInterpreter tflite = TfliteInterpreter.of(TfliteExport.int8(q).toBytes(), THREADS)) {
             for (int i = 0; i < IMAGES; i++) {
                 byte[] actual = tflite.runRaw(features[i]);
                 int[] logits = expected[i][last];
@@ -192,8 +198,8 @@ class Int8ExportTest {
         assertEquals("FLOAT32", file.input().type());
         assertEquals("FLOAT32", file.output().type());
         float[][] features = TestNetworks.mnist().testSample(IMAGES).getFeatures().toFloatMatrix();
-        try (TfliteInterpreter int8 = TfliteInterpreter.of(int8Model, 1);
-             TfliteInterpreter floatIo = TfliteInterpreter.of(floatIoModel, 1)) {
+        try (TfliteInterpreter int8 = TfliteInterpreter.of(int8Model, THREADS);
+             TfliteInterpreter floatIo = TfliteInterpreter.of(floatIoModel, THREADS)) {
             assertTrue(int8.int8Input() && int8.int8Output());
             assertTrue(!floatIo.int8Input() && !floatIo.int8Output());
             for (float[] image : features) {
@@ -209,8 +215,8 @@ class Int8ExportTest {
         DataSet test = TestNetworks.mnist().testSample(1000);
         double floatAccuracy;
         double int8Accuracy;
-        try (TfliteInterpreter f = TfliteInterpreter.of(TfliteExport.float32(q.graph()).toBytes(), 1);
-             TfliteInterpreter i = TfliteInterpreter.of(TfliteExport.int8(q).toBytes(), 1)) {
+        try (TfliteInterpreter f = TfliteInterpreter.of(TfliteExport.float32(q.graph()).toBytes(), THREADS);
+             TfliteInterpreter i = TfliteInterpreter.of(TfliteExport.int8(q).toBytes(), THREADS)) {
             floatAccuracy = f.accuracy(test);
             int8Accuracy = i.accuracy(test);
         }
