@@ -11,9 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,8 +46,19 @@ class NotebookRunnerTest {
             "SWEEP", "small",
             "COLLAB_TRAIN_LIMIT", "2000");
 
-    /** Far above a notebook's small run (under a minute here); a hung kernel fails after this. */
-    static final long TIMEOUT_MINUTES = 10;
+    /**
+     * A hung kernel fails after this. Far above a notebook's small run: one to two minutes on a quiet
+     * machine, but up to ten while two run side by side on a machine loaded fifteen times over.
+     */
+    static final long TIMEOUT_MINUTES = 30;
+
+    /**
+     * The technique notebooks, each ending with a "try it" exercise. Each starts from the baseline
+     * that 00 trains and writes only its own models, so the next one runs beside the current one. Much of a notebook's time is on one core
+     * (the kernel's start, JShell compiling cells, LiteRT and Vela processes), so two side by side
+     * use the machine's second core.
+     */
+    static final Pattern TECHNIQUES = Pattern.compile("0[1-4]_.*");
 
     /** Training progress a cell may keep: one line per epoch, not one per redraw. */
     static final int MAX_PROGRESS_LINES = 10;
@@ -76,9 +93,10 @@ class NotebookRunnerTest {
             renderSite(python);
             SiteCheck.check(SITE, notebooks.stream().map(n -> EXECUTED.resolve(n.getFileName())).toList(), OUTPUTS);
         }));
+        Runs runs = new Runs(python, notebooks);
         return Stream.concat(notebooks.stream().map(notebook -> DynamicTest.dynamicTest(
                 notebook.getFileName().toString(), () -> {
-                    Path executed = execute(python, notebook);
+                    Path executed = runs.awaitStartingNext(notebook);
                     ExecutedNotebook result = ExecutedNotebook.read(executed);
                     assertTrue(result.count("image/png") > 0, notebook + " shows no chart (no image/png output)");
                     assertTrue(result.count("text/html") > 0, notebook + " shows no table (no text/html output)");
@@ -87,7 +105,7 @@ class NotebookRunnerTest {
                     assertTrue(result.maxProgressLinesPerCell() <= MAX_PROGRESS_LINES, notebook + " shows "
                             + result.maxProgressLinesPerCell() + " lines of training progress in one cell (at most "
                             + MAX_PROGRESS_LINES + ": the progress line is redrawn in place)");
-                    if (notebook.getFileName().toString().matches("0[1-4]_.*")) {
+                    if (TECHNIQUES.matcher(notebook.getFileName().toString()).matches()) {
                         assertFalse(result.exerciseVerdicts().isEmpty(), notebook + " ends without a \"try it\" check");
                     }
                     for (String verdict : result.exerciseVerdicts()) {
@@ -100,6 +118,51 @@ class NotebookRunnerTest {
                             + ": tables comparing models' accuracies without a '" + Tables.SIGNIFICANCE_COLUMN + "' column");
                     NotebookChecks.forNotebook(notebook.getFileName().toString()).check(OUTPUTS, result);
                 })), site);
+    }
+
+    /**
+     * The notebooks' executions, started as their tests come up; while a technique notebook runs,
+     * the next one (if it is a technique notebook too) runs beside it.
+     */
+    private static final class Runs {
+        private final Path python;
+        private final List<Path> notebooks;
+        private final Map<Path, Future<Path>> started = new HashMap<>();
+        private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "notebook");
+            t.setDaemon(true);
+            return t;
+        });
+
+        Runs(Path python, List<Path> notebooks) {
+            this.python = python;
+            this.notebooks = notebooks;
+        }
+
+        /** Starts {@code notebook} (if not yet), and the next one beside it, and waits for the former. */
+        Path awaitStartingNext(Path notebook) throws Exception {
+            Future<Path> run = start(notebook);
+            int next = notebooks.indexOf(notebook) + 1;
+            if (technique(notebook) && next < notebooks.size() && technique(notebooks.get(next))) {
+                start(notebooks.get(next));
+            }
+            try {
+                return run.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Error error) { // a failed assertion in the notebook's run
+                    throw error;
+                }
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
+        }
+
+        private synchronized Future<Path> start(Path notebook) {
+            return started.computeIfAbsent(notebook, n -> executor.submit(() -> execute(python, n)));
+        }
+
+        private static boolean technique(Path notebook) {
+            return TECHNIQUES.matcher(notebook.getFileName().toString()).matches();
+        }
     }
 
     /** The static site of the executed notebooks, as ./run.sh renders it, into notebooks/target/site. */
