@@ -5,7 +5,19 @@ import org.condition4j.workshop.ProjectDirs;
 import org.condition4j.workshop.Workshop;
 import org.condition4j.io.Subprocess;
 import org.junit.jupiter.api.Tag;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
+import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Environment;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.profiler.OpProfiler;
+import org.nd4j.linalg.profiler.ProfilerConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,8 +26,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * DL4J against TensorFlow on the same machine at the same time: epochs of the seed CNN (Adam 1e-3,
@@ -64,9 +78,89 @@ class TrainingSpeedBenchmarkTest {
                 dl4jMedian, tfMedian, dl4jMedian / tfMedian);
     }
 
+    /**
+     * Where a DL4J training step of the seed CNN goes, and what each lever buys: milliseconds per
+     * {@code fit} of one fixed 128-image batch for each variant, the variants taking turns round
+     * after round so that load from other processes hits all alike (median of the rounds); the
+     * time to draw an epoch's batches from the MNIST iterator; and ND4J's op profile of the
+     * default variant (time per op, native and Java-side).
+     */
+    @Test
+    void profileOfOneTrainingStep() {
+        Mnist mnist = Workshop.mnist();
+        DataSet batch = mnist.train(SeedCnn.BATCH_SIZE, SeedCnn.BATCH_SIZE).next();
+        DataSet nhwcBatch = new DataSet(batch.getFeatures().reshape(SeedCnn.BATCH_SIZE, Mnist.HEIGHT, Mnist.WIDTH, 1),
+                batch.getLabels());
+        Environment environment = Nd4j.getEnvironment();
+        int threads = environment.maxThreads();
+        Map<String, Step> variants = new LinkedHashMap<>();
+        variants.put("as trained (NCHW, workspaces, oneDNN, Adam, " + threads + " threads)",
+                new Step(SeedCnn.create(), batch, () -> { }));
+        MultiLayerNetwork nhwc = new MultiLayerNetwork(SeedCnn.configuration(SeedCnn.SEED, CNN2DFormat.NHWC));
+        nhwc.init();
+        variants.put("NHWC layers", new Step(nhwc, nhwcBatch, () -> { }));
+        MultiLayerNetwork noWorkspaces = SeedCnn.create();
+        noWorkspaces.getLayerWiseConfigurations().setTrainingWorkspaceMode(WorkspaceMode.NONE);
+        variants.put("workspaces NONE", new Step(noWorkspaces, batch, () -> { }));
+        variants.put("SGD instead of Adam", new Step(new TransferLearning.Builder(SeedCnn.create())
+                .fineTuneConfiguration(new FineTuneConfiguration.Builder().updater(new Sgd(SeedCnn.LEARNING_RATE)).build())
+                .build(), batch, () -> { }));
+        variants.put("1 thread", new Step(SeedCnn.create(), batch, () -> environment.setMaxThreads(1)));
+        variants.put("oneDNN helpers off", new Step(SeedCnn.create(), batch, () -> environment.allowHelpers(false)));
+        System.out.printf(Locale.ROOT, "one fit() of a %d-image batch, ms (median of %d rounds); load before: %s%n",
+                SeedCnn.BATCH_SIZE, PROFILE_ROUNDS, load());
+        Map<String, double[]> millis = new LinkedHashMap<>();
+        variants.keySet().forEach(name -> millis.put(name, new double[PROFILE_ROUNDS]));
+        for (int round = 0; round < PROFILE_ROUNDS; round++) {
+            for (Map.Entry<String, Step> v : variants.entrySet()) {
+                try {
+                    millis.get(v.getKey())[round] = v.getValue().millisPerFit(round == 0 ? 3 : 0, STEPS_PER_ROUND);
+                } finally {
+                    environment.setMaxThreads(threads);
+                    environment.allowHelpers(true);
+                }
+            }
+        }
+        double base = median(millis.values().iterator().next());
+        millis.forEach((name, ms) -> System.out.printf(Locale.ROOT, "  %-60s %7.1f ms  (%.2fx)%n", name, median(ms),
+                median(ms) / base));
+        long start = System.nanoTime();
+        int batches = 0;
+        for (var it = mnist.train(SeedCnn.BATCH_SIZE, IMAGES); it.hasNext(); it.next()) {
+            batches++;
+        }
+        System.out.printf(Locale.ROOT, "  drawing the %d batches of an epoch from the MNIST iterator: %.1f s (%.2f ms per batch); load %s%n",
+                batches, (System.nanoTime() - start) / 1e9, (System.nanoTime() - start) / 1e6 / batches, load());
+        OpExecutioner executioner = Nd4j.getExecutioner();
+        executioner.setProfilingConfig(ProfilerConfig.builder().checkElapsedTime(true).build());
+        OpProfiler.getInstance().reset();
+        variants.values().iterator().next().millisPerFit(0, STEPS_PER_ROUND);
+        executioner.setProfilingConfig(ProfilerConfig.builder().build());
+        System.out.println("ND4J's op profile of " + STEPS_PER_ROUND + " steps as trained:");
+        OpProfiler.getInstance().printOutDashboard();
+    }
+
+    private static final int PROFILE_ROUNDS = Integer.getInteger("benchmark.rounds", 3);
+    private static final int STEPS_PER_ROUND = 10;
+
+    /** {@code fit} of one batch on one network, with a setting applied just before. */
+    private record Step(MultiLayerNetwork net, DataSet batch, Runnable setting) {
+        double millisPerFit(int warmUp, int steps) {
+            setting.run();
+            for (int i = 0; i < warmUp; i++) {
+                net.fit(batch);
+            }
+            long start = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                net.fit(batch);
+            }
+            return (System.nanoTime() - start) / 1e6 / steps;
+        }
+    }
+
     /** One seed CNN trained on, epoch after epoch, as the notebooks train it. */
     private static final class Dl4jTraining {
-        private final org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = SeedCnn.create();
+        private final MultiLayerNetwork net = SeedCnn.create();
 
         double epoch(Mnist mnist) {
             return Training.of(net).fit(mnist.train(SeedCnn.BATCH_SIZE, IMAGES), null, 1).last().seconds();
