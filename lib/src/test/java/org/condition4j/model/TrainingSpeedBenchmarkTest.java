@@ -95,18 +95,18 @@ class TrainingSpeedBenchmarkTest {
         int threads = environment.maxThreads();
         Map<String, Step> variants = new LinkedHashMap<>();
         variants.put("as trained (NCHW, workspaces, oneDNN, Adam, " + threads + " threads)",
-                new Step(SeedCnn.create(), batch, () -> { }));
+                new Step(SeedCnn.create(), batch, () -> { }, STEPS_PER_ROUND));
         MultiLayerNetwork nhwc = new MultiLayerNetwork(SeedCnn.configuration(SeedCnn.SEED, CNN2DFormat.NHWC));
         nhwc.init();
-        variants.put("NHWC layers", new Step(nhwc, nhwcBatch, () -> { }));
+        variants.put("NHWC layers", new Step(nhwc, nhwcBatch, () -> { }, STEPS_PER_ROUND));
         MultiLayerNetwork noWorkspaces = SeedCnn.create();
         noWorkspaces.getLayerWiseConfigurations().setTrainingWorkspaceMode(WorkspaceMode.NONE);
-        variants.put("workspaces NONE", new Step(noWorkspaces, batch, () -> { }));
+        variants.put("workspaces NONE", new Step(noWorkspaces, batch, () -> { }, STEPS_PER_ROUND));
         variants.put("SGD instead of Adam", new Step(new TransferLearning.Builder(SeedCnn.create())
                 .fineTuneConfiguration(new FineTuneConfiguration.Builder().updater(new Sgd(SeedCnn.LEARNING_RATE)).build())
-                .build(), batch, () -> { }));
-        variants.put("1 thread", new Step(SeedCnn.create(), batch, () -> environment.setMaxThreads(1)));
-        variants.put("oneDNN helpers off", new Step(SeedCnn.create(), batch, () -> environment.allowHelpers(false)));
+                .build(), batch, () -> { }, STEPS_PER_ROUND));
+        variants.put("1 thread", new Step(SeedCnn.create(), batch, () -> environment.setMaxThreads(1), STEPS_PER_ROUND));
+        variants.put("oneDNN helpers off", new Step(SeedCnn.create(), batch, () -> environment.allowHelpers(false), 2)); // ten times slower
         System.out.printf(Locale.ROOT, "one fit() of a %d-image batch, ms (median of %d rounds); load before: %s%n",
                 SeedCnn.BATCH_SIZE, PROFILE_ROUNDS, load());
         Map<String, double[]> millis = new LinkedHashMap<>();
@@ -114,7 +114,7 @@ class TrainingSpeedBenchmarkTest {
         for (int round = 0; round < PROFILE_ROUNDS; round++) {
             for (Map.Entry<String, Step> v : variants.entrySet()) {
                 try {
-                    millis.get(v.getKey())[round] = v.getValue().millisPerFit(round == 0 ? 3 : 0, STEPS_PER_ROUND);
+                    millis.get(v.getKey())[round] = v.getValue().millisPerFit(round == 0 ? 2 : 0);
                 } finally {
                     environment.setMaxThreads(threads);
                     environment.allowHelpers(true);
@@ -134,7 +134,7 @@ class TrainingSpeedBenchmarkTest {
         OpExecutioner executioner = Nd4j.getExecutioner();
         executioner.setProfilingConfig(ProfilerConfig.builder().checkElapsedTime(true).build());
         OpProfiler.getInstance().reset();
-        variants.values().iterator().next().millisPerFit(0, STEPS_PER_ROUND);
+        variants.values().iterator().next().millisPerFit(0);
         executioner.setProfilingConfig(ProfilerConfig.builder().build());
         System.out.println("ND4J's op profile of " + STEPS_PER_ROUND + " steps as trained:");
         OpProfiler.getInstance().printOutDashboard();
@@ -144,8 +144,8 @@ class TrainingSpeedBenchmarkTest {
     private static final int STEPS_PER_ROUND = 10;
 
     /** {@code fit} of one batch on one network, with a setting applied just before. */
-    private record Step(MultiLayerNetwork net, DataSet batch, Runnable setting) {
-        double millisPerFit(int warmUp, int steps) {
+    private record Step(MultiLayerNetwork net, DataSet batch, Runnable setting, int steps) {
+        double millisPerFit(int warmUp) {
             setting.run();
             for (int i = 0; i < warmUp; i++) {
                 net.fit(batch);
