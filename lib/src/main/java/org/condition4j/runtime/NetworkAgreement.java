@@ -2,6 +2,7 @@ package org.condition4j.runtime;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ public record NetworkAgreement(int images, int sameClass, int withinOneStep, dou
 
     /** {@code net} against the file {@code tflite} exported from it, which {@code liteRt} runs on {@code examples}. */
     public static NetworkAgreement of(MultiLayerNetwork net, Path tflite, DataSet examples, LiteRt liteRt) {
-        INDArray networkOutputs = net.output(examples.getFeatures(), false);
+        float[][] networkOutputs = outputs(net, examples.getFeatures());
         long[] labels = examples.getLabels().argMax(1).toLongVector();
         float[][] outputs = liteRt.outputs(tflite, examples);
         int sameClass = 0;
@@ -32,12 +33,12 @@ public record NetworkAgreement(int images, int sameClass, int withinOneStep, dou
             int fileClass = 0;
             double difference = 0;
             for (int k = 0; k < fileOutputs.length; k++) {
-                double expected = networkOutputs.getDouble(i, k);
+                double expected = networkOutputs[i][k];
                 difference = Math.max(difference, Math.abs(fileOutputs[k] - expected));
                 if (fileOutputs[k] > fileOutputs[fileClass]) {
                     fileClass = k;
                 }
-                if (expected > networkOutputs.getDouble(i, networkClass)) {
+                if (expected > networkOutputs[i][networkClass]) {
                     networkClass = k;
                 }
             }
@@ -47,6 +48,21 @@ public record NetworkAgreement(int images, int sameClass, int withinOneStep, dou
             largest = Math.max(largest, difference);
         }
         return new NetworkAgreement(outputs.length, sameClass, withinOneStep, largest, networkCorrect);
+    }
+
+    /** Images per forward pass: one pass over 10,000 images allocates ~1 GB of activations and takes twice as long. */
+    private static final int BATCH = 1_000;
+
+    /** The network's outputs, batch by batch, as a Java array (reading an INDArray element by element is slow). */
+    private static float[][] outputs(MultiLayerNetwork net, INDArray features) {
+        int n = (int) features.size(0);
+        float[][] outputs = new float[n][];
+        for (int from = 0; from < n; from += BATCH) {
+            int to = Math.min(n, from + BATCH);
+            float[][] batch = net.output(features.get(NDArrayIndex.interval(from, to)), false).toFloatMatrix();
+            System.arraycopy(batch, 0, outputs, from, to - from);
+        }
+        return outputs;
     }
 
     /** Share of images on which network and file predict the same class. */

@@ -227,6 +227,8 @@ class NotebookRunnerTest {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(SMALL_RUN);
+        // two kernels side by side: OpenMP threads that spin while idle would take the cores from each other
+        builder.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         builder.environment().put("CONDITIONED_MODELS_DIR", OUTPUTS.toString());
         builder.environment().put("CONDITION4J_HOME", ROOT.toString());
         Process process = builder.start();
