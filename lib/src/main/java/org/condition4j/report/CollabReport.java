@@ -97,31 +97,49 @@ public final class CollabReport {
 
     /**
      * One row per sweep point: int8 accuracy with its interval and whether it differs from
-     * {@code reference}'s on the same images, what the file holds, Vela's figures, and whether the
-     * point is on the Pareto front of accuracy against NPU-encoded weights.
+     * {@code reference}'s on the same images; for a PCQAT point, how many points it gains over the
+     * same setting's PTQ and whether that gain is significant (exact McNemar on the same images);
+     * what the file holds, Vela's figures, and whether the point is on the Pareto front of
+     * accuracy against NPU-encoded weights.
      */
     public static Table sweep(List<Sweep.Result> results, String reference, boolean[] referenceHits) {
         List<Sweep.Result> front = Sweep.paretoFront(results, Sweep.Result::encodedWeightBytes);
+        Map<String, Sweep.Result> ptq = new LinkedHashMap<>();
+        results.stream().filter(r -> r.point().quantization() == Sweep.Quantization.PTQ)
+                .forEach(r -> ptq.put(setting(r.point()), r));
         Table table = Table.create("Sweep: prune, cluster keeping zeros, then PTQ or PCQAT",
                 StringColumn.create("sparsity / clusters / int8"), DoubleColumn.create("int8 accuracy %"),
                 StringColumn.create(Tables.INTERVAL_COLUMN), StringColumn.create(Tables.SIGNIFICANCE_COLUMN + " " + reference),
+                DoubleColumn.create("PCQAT - PTQ points"), StringColumn.create(Tables.SIGNIFICANCE_COLUMN + " PTQ (same setting)"),
                 DoubleColumn.create("sparsity % (file)"), IntColumn.create("distinct per channel (file, max)"),
                 DoubleColumn.create("gzip kB"), DoubleColumn.create("encoded weights kB"),
                 DoubleColumn.create("inference ms"), StringColumn.create("Pareto front"));
         for (Sweep.Result r : results) {
             Accuracy accuracy = r.accuracy();
+            Sweep.Result partner = r.point().quantization() == Sweep.Quantization.PCQAT ? ptq.get(setting(r.point())) : null;
             table.stringColumn(0).append(r.point().label());
             table.doubleColumn(1).append(100 * accuracy.value());
             table.stringColumn(2).append(Tables.percentInterval(accuracy.interval()));
             table.stringColumn(3).append(Tables.significance(PairedComparison.of(referenceHits, r.hits())));
-            table.doubleColumn(4).append(100 * r.fileSparsity());
-            table.intColumn(5).append(r.maxDistinctPerChannel());
-            table.doubleColumn(6).append(FileSizes.kilobytes(r.gzipBytes()));
-            table.doubleColumn(7).append(FileSizes.kilobytes(r.encodedWeightBytes()));
-            table.doubleColumn(8).append(r.inferenceMillis());
-            table.stringColumn(9).append(front.contains(r) ? "yes" : "");
+            if (partner == null) {
+                table.doubleColumn(4).appendMissing();
+                table.stringColumn(5).append("");
+            } else {
+                table.doubleColumn(4).append(100 * (accuracy.value() - partner.accuracy().value()));
+                table.stringColumn(5).append(Tables.significance(PairedComparison.of(partner.hits(), r.hits())));
+            }
+            table.doubleColumn(6).append(100 * r.fileSparsity());
+            table.intColumn(7).append(r.maxDistinctPerChannel());
+            table.doubleColumn(8).append(FileSizes.kilobytes(r.gzipBytes()));
+            table.doubleColumn(9).append(FileSizes.kilobytes(r.encodedWeightBytes()));
+            table.doubleColumn(10).append(r.inferenceMillis());
+            table.stringColumn(11).append(front.contains(r) ? "yes" : "");
         }
         return table;
+    }
+
+    private static String setting(Sweep.Point point) {
+        return point.sparsity() + "/" + point.clusters();
     }
 
     /**

@@ -63,7 +63,7 @@ public record RunParameters(
         }
     }
 
-    private static void requireInRange(String name, int value, int min, int max) {
+    static void requireInRange(String name, int value, int min, int max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(
                     name + "=" + value + " is invalid: it must be between " + min + " and " + max);

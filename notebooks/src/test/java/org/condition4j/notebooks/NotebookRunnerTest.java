@@ -44,7 +44,8 @@ class NotebookRunnerTest {
             "CALIBRATION_SAMPLES", "100",
             "VELA_CONFIGURATIONS", "small",
             "SWEEP", "small",
-            "COLLAB_TRAIN_LIMIT", "2000");
+            "COLLAB_TRAIN_LIMIT", "2000",
+            "SWEEP_TRAIN_LIMIT", "2000");
 
     /**
      * A hung kernel fails after this. Far above a notebook's small run: one to two minutes on a quiet

@@ -8,7 +8,7 @@ import org.condition4j.workshop.Metrics;
 import org.condition4j.tflite.TfliteExport;
 import org.condition4j.runtime.TfliteInterpreter;
 import org.condition4j.tflite.TfliteModel;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.io.IOException;
@@ -56,11 +56,17 @@ final class QuantizationAwareTrainingCheck {
 
         int evalImages = Integer.parseInt(NotebookRunnerTest.SMALL_RUN.get("EVAL_LIMIT"));
         DataSet test = Workshop.mnist().testSample(evalImages);
-        INDArray networkOutputs = qat.network().output(test.getFeatures());
+        // the network's predictions, 1,000 images per forward pass (an argMax op per image costs ~1 ms)
+        int[] networkPredictions = new int[evalImages];
+        for (int from = 0; from < evalImages; from += 1_000) {
+            int to = Math.min(evalImages, from + 1_000);
+            int[] batch = qat.network().output(test.getFeatures().get(NDArrayIndex.interval(from, to))).argMax(1).toIntVector();
+            System.arraycopy(batch, 0, networkPredictions, from, to - from);
+        }
         TfliteInterpreter.Evaluation int8 = Workshop.liteRt().evaluate(int8File, test);
         int sameClass = 0;
         for (int i = 0; i < int8.images(); i++) {
-            sameClass += int8.predictions()[i] == networkOutputs.getRow(i).argMax().getInt(0) ? 1 : 0;
+            sameClass += int8.predictions()[i] == networkPredictions[i] ? 1 : 0;
         }
         double int8Accuracy = int8.accuracy();
         Metrics metrics = Metrics.read(Metrics.fileFor(int8File));
