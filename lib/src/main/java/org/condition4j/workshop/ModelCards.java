@@ -59,7 +59,7 @@ public final class ModelCards {
             "qat_quant_model", "02_quantization_aware_training",
             "pruned_post_training_quant_model", "03_weight_pruning",
             "clustered_post_training_quant_model", "04_weight_clustering",
-            "pcqat_quant_model", "07_collaborative_optimization");
+            "pcqat_quant_model", "05_collaborative_optimization");
 
     private ModelCards() {}
 

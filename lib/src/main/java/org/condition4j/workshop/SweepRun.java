@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How much of notebook 07 a run does, from environment variables: {@code SWEEP} ({@code full}:
+ * How much of notebook 05 a run does, from environment variables: {@code SWEEP} ({@code full}:
  * sparsity 50/75/90/95 % x 32/16/8/4 clusters x PTQ and PCQAT, 32 points; {@code small}: 90 % with
  * 4 clusters, PTQ and PCQAT), {@code SWEEP_EPOCHS} (fine-tuning epochs of each sweep stage, default
  * 1), {@code SWEEP_TRAIN_LIMIT} (training images of each sweep stage, default
@@ -51,7 +51,7 @@ public record SweepRun(List<Sweep.Point> points, int epochs, int trainImages, in
         return new SweepRun(points, epochs, train, sweepTrain);
     }
 
-    /** Training batches of {@code trainImages} images, for each fine-tuning stage of notebook 07's pipeline. */
+    /** Training batches of {@code trainImages} images, for each fine-tuning stage of notebook 05's pipeline. */
     public org.condition4j.data.MnistBatches train(Session session) {
         return session.mnist().train(org.condition4j.model.SeedCnn.BATCH_SIZE, trainImages);
     }

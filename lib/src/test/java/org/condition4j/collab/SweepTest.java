@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The sweep's bookkeeping without training: the grid, the Pareto front and the smallest model
  * within a margin on results made up by hand (expected sets worked out by hand), and the cache
- * written and read back. The pipeline itself runs in notebook 07 (two points in the tests).
+ * written and read back. The pipeline itself runs in notebook 05 (two points in the tests).
  */
 class SweepTest {
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * 07_collaborative_optimization: the PCQAT int8 file keeps the pruned zeros and at most 16 values
+ * 05_collaborative_optimization: the PCQAT int8 file keeps the pruned zeros and at most 16 values
  * in every weight tensor (one scale per tensor), counted again in the file; its accuracy,
  * measured again in LiteRT, is the one the notebook recorded and close to plain int8's; Vela,
  * run again, gives the recorded NPU-encoded weights, far below plain int8's. The sweep's cache and
@@ -45,7 +45,7 @@ final class CollaborativeCheck {
     static void check(Path outputs, ExecutedNotebook notebook) throws IOException {
         Path file = outputs.resolve("pcqat_quant_model.tflite");
         Path plain = outputs.resolve(BaselineInt8.FILE_NAME);
-        assertTrue(Files.isRegularFile(file), "07 did not write " + file);
+        assertTrue(Files.isRegularFile(file), "05 did not write " + file);
         Metrics metrics = Metrics.read(Metrics.fileFor(file));
 
         TfliteModel model = TfliteModel.read(file);
@@ -74,7 +74,7 @@ final class CollaborativeCheck {
                 "recorded plain int8 accuracy");
         assertTrue(plainAccuracy - accuracy <= MAX_ACCURACY_LOSS, "PCQAT " + accuracy + ", plain int8 " + plainAccuracy);
 
-        Path velaDir = Files.createTempDirectory("vela-07");
+        Path velaDir = Files.createTempDirectory("vela-05");
         VelaReport pcqat = Workshop.vela().compile(file, VelaTarget.ETHOS_U55_128, velaDir);
         VelaReport reference = Workshop.vela().compile(plain, VelaTarget.ETHOS_U55_128, velaDir);
         assertEquals(pcqat.encodedWeightBytes(),

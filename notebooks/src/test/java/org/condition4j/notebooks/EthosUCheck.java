@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * 05_ethos_u: its comparison tables cover every model the notebooks wrote, every int8 model runs
+ * 06_ethos_u: its comparison tables cover every model the notebooks wrote, every int8 model runs
  * 100 % on the NPU on all three configurations, pruning and clustering shrink Vela's encoded
  * weights, and every .tflite agrees with current LiteRT.
  */
@@ -38,7 +38,7 @@ final class EthosUCheck {
         assertTrue(models.size() >= 2, "expected the float and int8 models in " + outputs + ", found " + models);
         for (String configuration : CONFIGURATIONS) {
             Path csv = outputs.resolve("vela").resolve("comparison_" + configuration + ".csv");
-            assertTrue(Files.isRegularFile(csv), "05_ethos_u did not write " + csv);
+            assertTrue(Files.isRegularFile(csv), "06_ethos_u did not write " + csv);
             Table table = Table.read().csv(csv.toFile());
             assertEquals(models.size(), table.rowCount(), "one row per model in " + csv);
             Map<String, Double> encoded = new HashMap<>();

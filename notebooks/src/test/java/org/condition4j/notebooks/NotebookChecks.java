@@ -17,12 +17,12 @@ final class NotebookChecks {
             "02_quantization_aware_training.ipynb", QuantizationAwareTrainingCheck::check,
             "03_weight_pruning.ipynb", PruningCheck::check,
             "04_weight_clustering.ipynb", ClusteringCheck::check,
-            "05_ethos_u.ipynb", (outputs, notebook) -> {
+            "05_collaborative_optimization.ipynb", CollaborativeCheck::check,
+            "06_ethos_u.ipynb", (outputs, notebook) -> {
                 EthosUCheck.check(outputs, notebook);
                 ModelCardCheck.check(outputs, notebook);
             },
-            "06_npu_layer_by_layer.ipynb", NpuLayersCheck::check,
-            "07_collaborative_optimization.ipynb", CollaborativeCheck::check);
+            "07_npu_layer_by_layer.ipynb", NpuLayersCheck::check);
 
     private NotebookChecks() {}
 

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * 06_npu_layer_by_layer: Vela, run again here, splits the plain int8 model's cycles per layer so
+ * 07_npu_layer_by_layer: Vela, run again here, splits the plain int8 model's cycles per layer so
  * that they add up to its total; the sweep covers every int8 model on every configuration of the
  * run parameter, each 100 % on the NPU with its {@code _vela.tflite} written; each deployment
  * target's figures and compiled file are in the model's metrics, equal to a fresh Vela run.
@@ -32,7 +32,7 @@ final class NpuLayersCheck {
     static void check(Path outputs, ExecutedNotebook notebook) throws Exception {
         Vela vela = Workshop.vela();
         Path plain = outputs.resolve("post_training_quant_model.tflite");
-        VelaReport report = vela.compile(plain, VelaTarget.ETHOS_U55_128, outputs.resolve("vela/check-06"));
+        VelaReport report = vela.compile(plain, VelaTarget.ETHOS_U55_128, outputs.resolve("vela/check-07"));
         long perLayer = report.layers().stream().mapToLong(VelaLayer::cycles).sum();
         assertEquals(report.totalCycles(), perLayer, 0.01 * report.totalCycles(), "per-layer cycles against the total");
         long perOperator = OperatorCost.of(report, TfliteModel.read(plain)).stream().mapToLong(OperatorCost::cycles).sum();
@@ -65,7 +65,7 @@ final class NpuLayersCheck {
                         model.getFileName() + ": no compiled model recorded for " + t + " (" + compiled + ")");
                 assertEquals(t.systemConfig(), metrics.values().get(prefix + "system_config"));
                 if (model.equals(plain)) { // one fresh Vela run is enough to catch figures recorded from elsewhere
-                    VelaReport fresh = vela.compile(model, t, outputs.resolve("vela/check-06"));
+                    VelaReport fresh = vela.compile(model, t, outputs.resolve("vela/check-07"));
                     assertEquals(fresh.totalCycles(), metrics.number(prefix + "cycles").orElseThrow(),
                             model.getFileName() + ": recorded cycles on " + t);
                 }
