@@ -104,9 +104,8 @@ public final class CollabReport {
      */
     public static Table sweep(List<Sweep.Result> results, String reference, boolean[] referenceHits) {
         List<Sweep.Result> front = Sweep.paretoFront(results, Sweep.Result::encodedWeightBytes);
-        Map<String, Sweep.Result> ptq = new LinkedHashMap<>();
-        results.stream().filter(r -> r.point().quantization() == Sweep.Quantization.PTQ)
-                .forEach(r -> ptq.put(setting(r.point()), r));
+        Map<Sweep.Point, Sweep.Result> byPoint = new LinkedHashMap<>();
+        results.forEach(r -> byPoint.put(r.point(), r));
         Table table = Table.create("Sweep: prune, cluster keeping zeros, then PTQ or PCQAT",
                 StringColumn.create("sparsity / clusters / int8"), DoubleColumn.create("int8 accuracy %"),
                 StringColumn.create(Tables.INTERVAL_COLUMN), StringColumn.create(Tables.SIGNIFICANCE_COLUMN + " " + reference),
@@ -116,7 +115,9 @@ public final class CollabReport {
                 DoubleColumn.create("inference ms"), StringColumn.create("Pareto front"));
         for (Sweep.Result r : results) {
             Accuracy accuracy = r.accuracy();
-            Sweep.Result partner = r.point().quantization() == Sweep.Quantization.PCQAT ? ptq.get(setting(r.point())) : null;
+            Sweep.Point p = r.point();
+            Sweep.Result partner = p.quantization() == Sweep.Quantization.PCQAT
+                    ? byPoint.get(new Sweep.Point(p.sparsity(), p.clusters(), Sweep.Quantization.PTQ)) : null;
             table.stringColumn(0).append(r.point().label());
             table.doubleColumn(1).append(100 * accuracy.value());
             table.stringColumn(2).append(Tables.percentInterval(accuracy.interval()));
@@ -136,10 +137,6 @@ public final class CollabReport {
             table.stringColumn(11).append(front.contains(r) ? "yes" : "");
         }
         return table;
-    }
-
-    private static String setting(Sweep.Point point) {
-        return point.sparsity() + "/" + point.clusters();
     }
 
     /**

@@ -1,6 +1,9 @@
 package org.condition4j.workshop;
 
 import org.condition4j.collab.Sweep;
+import org.condition4j.data.Mnist;
+import org.condition4j.data.MnistBatches;
+import org.condition4j.model.SeedCnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.util.List;
@@ -21,16 +24,15 @@ import java.util.Map;
 public record SweepRun(List<Sweep.Point> points, int epochs, int trainImages, int sweepTrainImages) {
     /** Training images of each sweep stage unless {@code SWEEP_TRAIN_LIMIT} says otherwise. */
     public static final int SWEEP_TRAIN_DEFAULT = 5_000;
+    public static final double[] SPARSITIES = {0.50, 0.75, 0.90, 0.95};
+    public static final int[] CLUSTERS = {32, 16, 8, 4};
 
     public SweepRun {
         points = List.copyOf(points);
         RunParameters.requireInRange("SWEEP_EPOCHS", epochs, 1, 100);
-        RunParameters.requireInRange("COLLAB_TRAIN_LIMIT", trainImages, 1, org.condition4j.data.Mnist.TRAIN_SIZE);
-        RunParameters.requireInRange("SWEEP_TRAIN_LIMIT", sweepTrainImages, 1, org.condition4j.data.Mnist.TRAIN_SIZE);
+        RunParameters.requireInRange("COLLAB_TRAIN_LIMIT", trainImages, 1, Mnist.TRAIN_SIZE);
+        RunParameters.requireInRange("SWEEP_TRAIN_LIMIT", sweepTrainImages, 1, Mnist.TRAIN_SIZE);
     }
-
-    public static final double[] SPARSITIES = {0.50, 0.75, 0.90, 0.95};
-    public static final int[] CLUSTERS = {32, 16, 8, 4};
 
     /** The sweep of this process's environment. */
     public static SweepRun fromEnvironment(RunParameters params) {
@@ -52,8 +54,8 @@ public record SweepRun(List<Sweep.Point> points, int epochs, int trainImages, in
     }
 
     /** Training batches of {@code trainImages} images, for each fine-tuning stage of notebook 05's pipeline. */
-    public org.condition4j.data.MnistBatches train(Session session) {
-        return session.mnist().train(org.condition4j.model.SeedCnn.BATCH_SIZE, trainImages);
+    public MnistBatches train(Session session) {
+        return session.mnist().train(SeedCnn.BATCH_SIZE, trainImages);
     }
 
     /** The sweep of {@code baseline} in the session's {@code sweep/} folder, evaluated as the session's models are. */

@@ -55,9 +55,9 @@ class NotebookRunnerTest {
 
     /**
      * The technique notebooks, each ending with a "try it" exercise. Each starts from the baseline
-     * that 00 trains and writes only its own models, so the next one runs beside the current one. Much of a notebook's time is on one core
-     * (the kernel's start, JShell compiling cells, LiteRT and Vela processes), so two side by side
-     * use the machine's second core.
+     * that 00 trains and writes only its own models, so the next one runs beside the current one.
+     * Much of a notebook's time is on one core (the kernel's start, JShell compiling cells, LiteRT
+     * and Vela processes), so two side by side use the machine's second core.
      */
     static final Pattern TECHNIQUES = Pattern.compile("0[1-4]_.*");
 
