@@ -1,5 +1,6 @@
 package org.condition4j.qat;
 
+import org.condition4j.testing.TestSeed;
 import org.condition4j.backend.Backend;
 import org.condition4j.quantize.Int8Scheme;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -46,7 +47,7 @@ class WeightFakeQuantTest {
 
     private static MultiLayerNetwork net(IWeightNoise noise) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(7)
+                .seed(TestSeed.of(7))
                 .updater(new Sgd(LEARNING_RATE))
                 .convolutionMode(ConvolutionMode.Same)
                 .weightNoise(noise)
