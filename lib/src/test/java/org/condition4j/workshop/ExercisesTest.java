@@ -35,8 +35,13 @@ class ExercisesTest {
 
     @Test
     void quantizationAware() {
+        // 0.1 + 3 * sqrt(0.09 / 500) = 0.14025
+        assertEquals(0.14025, Exercises.chance(500), 1e-5);
         assertTrue(Exercises.quantizationAware(2000, 0.996, 500).plausible());
-        assertFalse(Exercises.quantizationAware(2000, 0.97, 500).plausible());
+        assertTrue(Exercises.quantizationAware(2000, 0.97, 500).plausible(), "rounding tips unsure images");
+        assertTrue(Exercises.quantizationAware(100, 0.15, 500).plausible());
+        assertFalse(Exercises.quantizationAware(2000, 0.14, 500).plausible(), "no better than guessing");
+        assertFalse(Exercises.quantizationAware(2000, 0.10, 10_000).plausible());
     }
 
     @Test
