@@ -26,6 +26,19 @@ final class NotebookChecks {
 
     private NotebookChecks() {}
 
+    /**
+     * The one accuracy floor the checks use: better than guessing one of 10 digits by three
+     * standard errors of a guesser's accuracy on {@code images} images ({@code 0.1 + 3 sqrt(0.09 / n)};
+     * a guesser gets past it about once in 740 runs). It is derived from the number of images, not
+     * from a run: a network of any seed that learned anything lies far above it, a broken pipeline
+     * (wrong labels, no training, weights lost in an export) near 10 %. How much accuracy a
+     * technique keeps depends on the weights training found, so no check asserts it.
+     */
+    static double aboveChance(int images) {
+        double p = 0.1;
+        return p + 3 * Math.sqrt(p * (1 - p) / images);
+    }
+
     static Check forNotebook(String name) {
         Check check = CHECKS.get(name);
         if (check == null) {

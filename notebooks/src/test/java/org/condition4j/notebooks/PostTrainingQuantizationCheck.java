@@ -1,32 +1,35 @@
 package org.condition4j.notebooks;
 
+import org.condition4j.graph.InferenceGraph;
+import org.condition4j.model.ModelStore;
+import org.condition4j.quantize.PostTrainingQuantization;
+import org.condition4j.tflite.TfliteExport;
+import org.condition4j.workshop.RunParameters;
 import org.condition4j.workshop.Workshop;
 import org.condition4j.workshop.MetricKey;
 import org.condition4j.workshop.Metrics;
-import org.condition4j.runtime.TfliteInterpreter;
 import org.condition4j.tflite.TfliteModel;
 import org.nd4j.linalg.dataset.DataSet;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * 01_post_training_quantization: a float and a fully int8 .tflite that the interpreter runs, with
- * the accuracies the notebook reported.
+ * 01_post_training_quantization: a float and a fully int8 .tflite that are exactly the library's
+ * exports of the baseline (calibrated on the first CALIBRATION_SAMPLES training images), with the
+ * accuracies the notebook reported. That the exporter computes what the int8 specification allows
+ * for any weights is the library tests' job (the oracle, Int8ExportTest's error bounds); how much
+ * accuracy int8 costs this run's weights is a measurement, not a check.
  */
 final class PostTrainingQuantizationCheck {
-    /**
-     * In the small run the int8 model scored 93.8 % against float's 93.6 % on 500 test images;
-     * one image is 0.2 points, so a correct export stays well inside one point.
-     */
-    static final double MAX_ACCURACY_LOSS = 0.01;
-
     private PostTrainingQuantizationCheck() {}
 
-    static void check(Path outputs, ExecutedNotebook notebook) {
+    static void check(Path outputs, ExecutedNotebook notebook) throws IOException {
         Path floatFile = outputs.resolve("float_model.tflite");
         Path int8File = outputs.resolve("post_training_quant_model.tflite");
         assertTrue(Files.isRegularFile(floatFile), "01 did not write " + floatFile);
@@ -42,6 +45,16 @@ final class PostTrainingQuantizationCheck {
             assertEquals("INT32", model.tensor(bias).type(), bias);
         }
 
+        // both files are the exports of baseline.zip, byte for byte: nothing else was written
+        InferenceGraph graph = InferenceGraph.of(ModelStore.load(outputs.resolve("baseline.zip")));
+        int samples = RunParameters.from(NotebookRunnerTest.SMALL_RUN).calibrationSamples();
+        assertArrayEquals(TfliteExport.float32(graph).toBytes(), Files.readAllBytes(floatFile),
+                "float_model.tflite is not the float32 export of baseline.zip");
+        assertArrayEquals(TfliteExport.int8(PostTrainingQuantization.calibrate(graph,
+                        Workshop.mnist().trainSample(samples))).toBytes(), Files.readAllBytes(int8File),
+                "post_training_quant_model.tflite is not the int8 export of baseline.zip calibrated on the first "
+                        + samples + " training images");
+
         int evalImages = Integer.parseInt(NotebookRunnerTest.SMALL_RUN.get("EVAL_LIMIT"));
         DataSet test = Workshop.mnist().testSample(evalImages);
         double floatAccuracy;
@@ -54,8 +67,9 @@ final class PostTrainingQuantizationCheck {
         assertEquals(floatAccuracy, metrics.number(MetricKey.FLOAT_ACCURACY).orElseThrow(), 1e-12,
                 "the notebook's float accuracy differs from the written model's");
         assertEquals(evalImages, metrics.number(MetricKey.EVAL_IMAGES).orElseThrow().intValue());
-        assertTrue(floatAccuracy - int8Accuracy <= MAX_ACCURACY_LOSS,
-                "int8 accuracy " + int8Accuracy + " lost more than " + MAX_ACCURACY_LOSS + " against float " + floatAccuracy);
+        double floor = NotebookChecks.aboveChance(evalImages);
+        assertTrue(int8Accuracy > floor, "int8 accuracy " + int8Accuracy + " is no better than guessing (float: "
+                + floatAccuracy + ")");
         assertTrue(Files.isRegularFile(Metrics.fileFor(floatFile)), "no metrics for the float model");
     }
 }
