@@ -100,6 +100,8 @@ class FormatTest {
         assertEquals("p = 0.50", Format.pValue(0.5));
         assertEquals("p = 1.0", Format.pValue(1.0));
         assertEquals("p = 0.0020", Format.pValue(0.001953125));
+        assertEquals("p = 0.00012", Format.pValue(0.000123));
+        assertEquals("p < 0.0001", Format.pValue(0.0000999));
         assertEquals("p < 0.0001", Format.pValue(6.3e-37));
         assertEquals("yes (p = 0.0031)", Format.significance(0.0030521));
         assertEquals("no (p = 0.41)", Format.significance(0.41));

@@ -73,7 +73,7 @@ class ModelCardsTest {
         assertEquals(0.98622, card.accuracy().get(1).intervalHigh(), 5e-5);
         assertEquals(card, ModelCards.read(ModelCards.jsonFor(int8Model)), "JSON round trip");
         String markdown = Files.readString(ModelCards.markdownFor(int8Model));
-        assertTrue(markdown.contains(expected) && markdown.contains("| int8 | 97.9 | [96.81, 98.62] | 1000 |"), markdown);
+        assertTrue(markdown.contains(expected) && markdown.contains("| int8 | 97.90 | [96.81, 98.62] | 1000 |"), markdown);
     }
 
     @Test
