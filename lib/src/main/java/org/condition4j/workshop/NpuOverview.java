@@ -71,6 +71,11 @@ public final class NpuOverview {
         this.rows = rows;
     }
 
+    /** The overview of rows already measured (tests build them by hand). */
+    static NpuOverview of(List<VelaTarget> targets, List<Row> rows) {
+        return new NpuOverview(List.copyOf(targets), List.copyOf(rows));
+    }
+
     /** Compiles every model in {@code dir} for each of {@code targets}. */
     public static NpuOverview compile(Path dir, List<VelaTarget> targets) {
         Vela vela = Workshop.vela();
@@ -95,7 +100,7 @@ public final class NpuOverview {
         if (rows.isEmpty()) {
             throw new IllegalStateException("No .tflite models in " + dir + "; run the notebooks 01-04 first");
         }
-        return new NpuOverview(List.copyOf(targets), List.copyOf(rows));
+        return of(targets, rows);
     }
 
     public List<Row> rows() {

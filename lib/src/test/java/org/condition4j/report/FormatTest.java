@@ -28,6 +28,9 @@ class FormatTest {
     void intervalsKeepBothBoundsToTwoDecimals() {
         assertEquals("98.69 – 99.10", Format.interval(new Interval(0.9869, 0.991, 0.95)));
         assertEquals("92.10 – 93.13", Format.interval(new Interval(0.921, 0.9313, 0.95)));
+        // 0 of 20 and 20 of 20 (Newcombe): two decimals at either end too, not four significant digits
+        assertEquals("0.00 – 16.11", Format.interval(new Interval(0.0, 0.1611, 0.95)));
+        assertEquals("83.89 – 100.00", Format.interval(new Interval(0.8389, 1.0, 0.95)));
         // 9821 of 10000: Wilson interval [0.979310, 0.984520]
         assertEquals("98.21 % (95 % interval 97.93 – 98.45)", Format.accuracyWithInterval(new Accuracy(9821, 10_000)));
     }

@@ -57,8 +57,8 @@ class ReportTest {
     void cellsAreWrittenByTheUnitTheirHeaderNames() {
         Table table = Table.create("units",
                 DoubleColumn.create("float accuracy % (network before export)", 99.1),
-                DoubleColumn.create("sparsity % (file)", 75.0),
-                DoubleColumn.create("gzip kB", 39.741),
+                DoubleColumn.create("sparsity % (file)", 100.0),
+                DoubleColumn.create("gzip kB", 1234.567),
                 DoubleColumn.create("PCQAT - PTQ points", 4.0),
                 DoubleColumn.create("inference ms", 0.24237),
                 DoubleColumn.create("seconds", 41.234),
@@ -68,7 +68,7 @@ class ReportTest {
                 tech.tablesaw.api.LongColumn.create("MACs", new long[] {120_998}),
                 tech.tablesaw.api.IntColumn.create("zero point", new int[] {-128}));
         String cells = Tables.html(table).replaceAll("\\s+", "");
-        assertTrue(cells.contains("<td>99.10</td><td>75.00</td><td>39.74</td><td>+4.00</td><td>0.242</td>"
+        assertTrue(cells.contains("<td>99.10</td><td>100.00</td><td>1,234.57</td><td>+4.00</td><td>0.242</td>"
                 + "<td>41.2</td><td>1,235</td><td>0.9891</td><td>120,998</td><td>120,998</td><td>-128</td>"), cells);
         assertEquals(0.98912345, table.doubleColumn("loss").get(0), "the table itself is not rounded");
     }
