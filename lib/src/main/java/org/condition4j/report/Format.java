@@ -48,14 +48,18 @@ public final class Format {
 
     /** A figure already in its unit (percent, points, kB) to {@link #DECIMALS} decimals: 98.9124 as "98.91". */
     public static String fixed(double value) {
-        return Double.isNaN(value) ? "" : write(decimal(value).setScale(DECIMALS, RoundingMode.HALF_UP));
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return significant(value, DECIMALS); // "" or "∞"
+        }
+        return write(decimal(value).setScale(DECIMALS, RoundingMode.HALF_UP));
     }
 
     /** As {@link #fixed}, with the sign of a difference always written: "+0.25", "-1.00", "0.00". */
     public static String signedFixed(double value) {
         String fixed = fixed(value);
-        return !fixed.isEmpty() && decimal(value).setScale(DECIMALS, RoundingMode.HALF_UP).signum() > 0
-                ? "+" + fixed : fixed;
+        boolean positive = Double.isFinite(value)
+                && decimal(value).setScale(DECIMALS, RoundingMode.HALF_UP).signum() > 0;
+        return positive || value == Double.POSITIVE_INFINITY ? "+" + fixed : fixed;
     }
 
     /** An exact count with thousands separators: 120998 as "120,998". */

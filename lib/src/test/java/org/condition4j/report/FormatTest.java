@@ -94,6 +94,7 @@ class FormatTest {
     void ratiosHaveTwoDecimals() {
         assertEquals("0.24×", Format.ratio(0.2366));
         assertEquals("1.00×", Format.ratio(1));
+        assertEquals("∞×", Format.ratio(1.0 / 0), "a ratio to nothing");
     }
 
     @Test
