@@ -18,12 +18,25 @@ public final class FloatInference {
         List<Op> ops = graph.ops();
         loopWeights = new float[ops.size()][];
         for (int k = 0; k < ops.size(); k++) {
-            if (ops.get(k) instanceof Conv2D c) {
-                loopWeights[k] = outputChannelsLast(c.weights(), c.outputShape()[3]);
-            } else if (ops.get(k) instanceof FullyConnected f) {
-                loopWeights[k] = outputChannelsLast(f.weights(), f.outputShape()[1]);
-            }
+            loopWeights[k] = loopWeights(ops.get(k));
         }
+    }
+
+    private static float[] loopWeights(Op op) {
+        if (op instanceof Conv2D c) {
+            return outputChannelsLast(c.weights(), c.outputShape()[3]);
+        } else if (op instanceof FullyConnected f) {
+            return outputChannelsLast(f.weights(), f.outputShape()[1]);
+        }
+        return null;
+    }
+
+    /**
+     * One op alone on its input tensor, as {@link #runAll} computes it. With other weights (see
+     * {@link WeightedOp#with}) it also propagates bounds: e.g. an error tensor through |weights|.
+     */
+    public static float[] apply(Op op, float[] input) {
+        return run(loopWeights(op), op, input);
     }
 
     public static FloatInference of(InferenceGraph graph) {
@@ -46,18 +59,18 @@ public final class FloatInference {
         float[][] tensors = new float[ops.size() + 1][];
         tensors[0] = input;
         for (int k = 0; k < ops.size(); k++) {
-            tensors[k + 1] = run(k, ops.get(k), tensors[k]);
+            tensors[k + 1] = run(loopWeights[k], ops.get(k), tensors[k]);
         }
         return tensors;
     }
 
-    private float[] run(int k, Op op, float[] in) {
+    private static float[] run(float[] loopWeights, Op op, float[] in) {
         if (op instanceof Conv2D c) {
-            return conv(c, loopWeights[k], in);
+            return conv(c, loopWeights, in);
         } else if (op instanceof DepthwiseConv2D d) {
             return depthwise(d, in);
         } else if (op instanceof FullyConnected f) {
-            return dense(f, loopWeights[k], in);
+            return dense(f, loopWeights, in);
         } else if (op instanceof Pool2D p) {
             return pool(p, in);
         } else if (op instanceof Softmax) {

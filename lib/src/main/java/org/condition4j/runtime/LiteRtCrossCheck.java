@@ -13,12 +13,13 @@ import java.util.List;
  * package {@code ai-edge-litert} in the project's environment) and in the TFLite 2.6 interpreter
  * used in Java, on the very same input bytes, and compares the outputs.
  *
- * <p>Int8 outputs are not always bit-identical, and that is expected: the requantization rounding
- * of int8 kernels differs between TFLite versions and kernel libraries. TFLite 2.6 rounds the
- * rescaled accumulator once; LiteRT's built-in kernels round twice (gemmlowp style) and use a
- * table-based int8 softmax; XNNPACK, LiteRT's default, requantizes in float32. Measured on the
- * exporter's test networks: predictions always agree and int8 outputs differ by at most one step
- * with XNNPACK; the built-in kernels' softmax differs by up to nine steps on a few images.
+ * <p>Int8 outputs are not always bit-identical, and that is expected: the specification fixes
+ * the scales, not how a rescaled accumulator is rounded. TFLite 2.6 rounds once in CONV_2D and
+ * FULLY_CONNECTED and twice in DEPTHWISE_CONV_2D; LiteRT's reference kernels round twice in both
+ * convolutions and once in FULLY_CONNECTED; XNNPACK, LiteRT's default, requantizes in float32; each
+ * approximates the int8 softmax its own way. The tests pin every one of them to an integer
+ * reference of its own arithmetic, bit for bit, so a difference seen here is rounding, and a
+ * one-step difference early in a network may grow in the layers after it.
  */
 public final class LiteRtCrossCheck {
     /**

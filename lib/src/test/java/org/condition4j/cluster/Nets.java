@@ -1,5 +1,6 @@
 package org.condition4j.cluster;
 
+import org.condition4j.testing.TestSeed;
 import org.condition4j.workshop.Workshop;
 import org.condition4j.data.Mnist;
 import org.condition4j.backend.Backend;
@@ -31,7 +32,7 @@ final class Nets {
     static MultiLayerNetwork smallCnn(long seed) {
         Backend.start();
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-                .seed(seed)
+                .seed(TestSeed.of(seed))
                 .updater(new Adam(0.002))
                 .convolutionMode(ConvolutionMode.Same)
                 .list()
@@ -53,7 +54,7 @@ final class Nets {
     static MultiLayerNetwork depthwiseAndSeparable(long seed) {
         Backend.start();
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-                .seed(seed)
+                .seed(TestSeed.of(seed))
                 .updater(new Adam(0.01))
                 .convolutionMode(ConvolutionMode.Same)
                 .list()

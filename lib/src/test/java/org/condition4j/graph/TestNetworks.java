@@ -1,5 +1,6 @@
 package org.condition4j.graph;
 
+import org.condition4j.testing.TestSeed;
 import org.condition4j.workshop.Workshop;
 import org.condition4j.data.Mnist;
 import org.condition4j.model.ModelStore;
@@ -57,7 +58,7 @@ public final class TestNetworks {
 
     public static synchronized MultiLayerNetwork seedCnn() {
         if (seedCnn == null) {
-            seedCnn = trained("seed-cnn", SeedCnn.create(), SEED_TRAIN_IMAGES);
+            seedCnn = trained("seed-cnn", SeedCnn.create(TestSeed.of(SeedCnn.SEED)), SEED_TRAIN_IMAGES);
         }
         return seedCnn;
     }
@@ -79,7 +80,7 @@ public final class TestNetworks {
      */
     public static MultiLayerConfiguration everyLayerConfiguration() {
         return new NeuralNetConfiguration.Builder()
-                .seed(7)
+                .seed(TestSeed.of(7))
                 .updater(new Adam(0.003))
                 .weightInit(WeightInit.XAVIER_UNIFORM)
                 .convolutionMode(ConvolutionMode.Same)

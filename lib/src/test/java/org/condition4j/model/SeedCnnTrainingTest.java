@@ -6,6 +6,7 @@ import org.condition4j.data.Mnist;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.condition4j.testing.Chance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +50,8 @@ class SeedCnnTrainingTest {
         trainBriefly(second);
         assertEquals(first.params(), second.params(), "same seed and data, different trained weights");
         assertNotEquals(SeedCnn.create().params(), first.params(), "training changed nothing");
-        assertTrue(history.last().testAccuracy() > 0.2, "8 batches should already beat guessing (10 %): " + history.last());
+        assertTrue(history.last().testAccuracy() > Chance.floor(Mnist.CLASSES, 500),
+                "8 batches should already beat guessing (10 % + 3 standard errors on 500 images): " + history.last());
     }
 
     @Test

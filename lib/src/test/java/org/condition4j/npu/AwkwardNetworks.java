@@ -1,5 +1,6 @@
 package org.condition4j.npu;
 
+import org.condition4j.testing.TestSeed;
 import org.condition4j.graph.TestNetworks;
 import org.condition4j.model.SeedCnn;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -109,7 +110,7 @@ final class AwkwardNetworks {
      * dense layer with the same kind of weights but 64 inputs, which stays within it.
      */
     static MultiLayerNetwork uniformWideDense() {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3)
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(TestSeed.of(3))
                 .weightInit(WeightInit.XAVIER_UNIFORM).list()
                 .layer(new DenseLayer.Builder().name("wide").nOut(64).activation(Activation.RELU).build())
                 .layer(output())
@@ -121,7 +122,7 @@ final class AwkwardNetworks {
     }
 
     private static MultiLayerNetwork image(int height, int width, int channels, Layer... layers) {
-        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(SeedCnn.SEED)
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(TestSeed.of(SeedCnn.SEED))
                 .weightInit(WeightInit.XAVIER_UNIFORM).list();
         for (Layer layer : layers) {
             list.layer(layer);

@@ -1,5 +1,6 @@
 package org.condition4j.prune;
 
+import org.condition4j.testing.TestSeed;
 import org.condition4j.report.Tables;
 import org.condition4j.backend.Backend;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -39,7 +40,7 @@ class PrunableLayersTest {
     static void buildAllKindsOfLayers() {
         Backend.start();
         net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-                .seed(7)
+                .seed(TestSeed.of(7))
                 .updater(new Adam(0.01))
                 .convolutionMode(ConvolutionMode.Same)
                 .list()

@@ -1,5 +1,6 @@
 package org.condition4j.qat;
 
+import org.condition4j.testing.TestSeed;
 import org.condition4j.backend.Backend;
 import org.condition4j.quantize.Int8Scheme;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -46,7 +47,7 @@ class WeightFakeQuantTest {
 
     private static MultiLayerNetwork net(IWeightNoise noise) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(7)
+                .seed(TestSeed.of(7))
                 .updater(new Sgd(LEARNING_RATE))
                 .convolutionMode(ConvolutionMode.Same)
                 .weightNoise(noise)
@@ -150,7 +151,8 @@ class WeightFakeQuantTest {
         unquantized.setLabels(batch.getLabels());
         unquantized.computeGradientAndScore();
         double difference = unquantized.getGradientsViewArray().sub(expectedGradient).amaxNumber().doubleValue();
-        assertTrue(difference * LEARNING_RATE / batch.numExamples() > 1e-5,
+        // measurably: by more than the 1e-6 the comparison above allows
+        assertTrue(difference * LEARNING_RATE / batch.numExamples() > 1e-6,
                 "quantization changes the gradient measurably (" + difference + ")");
     }
 }

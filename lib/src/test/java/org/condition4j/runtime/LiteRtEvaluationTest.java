@@ -12,21 +12,24 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The fast int8 evaluation (LiteRT, XNNPACK, one process call) agrees with the independent integer
- * reference (which the TFLite 2.6 interpreter matches bit for bit) on the seed CNN: every image's
- * predicted class is the same, and the int8 logits are identical except for rare one-step
- * differences, because XNNPACK requantizes in float32 (measured: 2 of 10,000 logits on 1,000 images).
+ * The fast int8 evaluation (LiteRT, XNNPACK, one process call) computes on 1,000 test images the
+ * int8 logits the integer reference of XNNPACK computes, bit for bit (XNNPACK requantizes in
+ * float32, see {@link LiteRtKernelsTest}), and predicts a class the exact softmax of those logits
+ * puts within two steps of its top: LiteRT's int8 softmax lies within one step of the exact one, so
+ * the class it ranks first can trail the exact top by at most two steps (a tie there is broken by
+ * rounding). Both hold for any weights.
  */
 class LiteRtEvaluationTest {
     private static final int IMAGES = 1000;
 
     @Test
-    void seedCnnLogitsAndPredictionsEqualTheIntegerReference(@TempDir Path dir) {
+    void seedCnnLogitsAndPredictionsFollowTheIntegerReference(@TempDir Path dir) {
         InferenceGraph graph = InferenceGraph.of(TestNetworks.seedCnn());
         QuantizedGraph q = PostTrainingQuantization.calibrate(graph, TestNetworks.mnist().trainSample(100));
         DataSet test = TestNetworks.mnist().testSample(IMAGES);
@@ -34,33 +37,31 @@ class LiteRtEvaluationTest {
         float[][] nhwc = graph.inputs(test.getFeatures());
         int[] labels = test.getLabels().argMax(1).toIntVector();
         int logitsIndex = graph.ops().size() - 1; // the tensor before the softmax
-        IntegerReference reference = new IntegerReference(q);
+        IntegerReference reference = new IntegerReference(q, IntegerReference.Kernels.XNNPACK);
 
         Path logitsFile = TfliteExport.int8(q.prefix(logitsIndex)).writeTo(dir.resolve("logits.tflite"));
         byte[] logits = Workshop.liteRt().run(logitsFile, encoded(logitsFile, features), LiteRt.Kernels.XNNPACK).bytes();
         int classes = logits.length / IMAGES;
-        int[] referencePredictions = new int[IMAGES];
-        int differing = 0;
+        int[][] exactSoftmax = new int[IMAGES][];
         for (int i = 0; i < IMAGES; i++) {
             int[] want = reference.run(nhwc[i])[logitsIndex];
             assertEquals(classes, want.length);
             for (int c = 0; c < classes; c++) {
-                int step = Math.abs(logits[i * classes + c] - want[c]);
-                assertTrue(step <= 1, "image " + i + " class " + c + ": LiteRT " + logits[i * classes + c]
-                        + ", reference " + want[c]);
-                differing += step;
+                assertEquals(want[c], logits[i * classes + c], "image " + i + " class " + c + ": int8 logit");
             }
-            referencePredictions[i] = argMax(want);
+            exactSoftmax[i] = LiteRtKernelsTest.exactSoftmax(want, q.params(logitsIndex).scale(),
+                    q.params(logitsIndex).zeroPoint());
         }
-        System.out.printf("LiteRT vs integer reference: %d of %d int8 logits one step apart%n", differing,
-                IMAGES * classes);
-        assertTrue(differing * 1000 <= IMAGES * classes, differing + " of " + IMAGES * classes + " logits differ");
 
         Path model = TfliteExport.int8(q).writeTo(dir.resolve("model.tflite"));
         TfliteInterpreter.Evaluation evaluation = Workshop.liteRt().evaluate(model, test);
         assertEquals(IMAGES, evaluation.images());
         for (int i = 0; i < IMAGES; i++) {
-            assertEquals(referencePredictions[i], evaluation.predictions()[i], "prediction for image " + i);
+            int top = Arrays.stream(exactSoftmax[i]).max().orElseThrow();
+            int predicted = evaluation.predictions()[i];
+            assertTrue(exactSoftmax[i][predicted] >= top - 2, "image " + i + ": LiteRT predicts " + predicted
+                    + ", whose exact int8 probability " + exactSoftmax[i][predicted] + " trails the top " + top
+                    + " by more than two steps");
             assertEquals(labels[i], evaluation.labels()[i]);
         }
     }
@@ -74,15 +75,5 @@ class LiteRtEvaluationTest {
             }
             return all;
         }
-    }
-
-    private static int argMax(int[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

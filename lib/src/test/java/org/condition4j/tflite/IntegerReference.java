@@ -23,14 +23,11 @@ import java.util.List;
  * <ul>
  *   <li>QUANTIZE: {@code round_half_away(x / (double) s) + zp}, clamped.</li>
  *   <li>CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED: {@code acc = bias + sum((x - zp_in) * w)},
- *       then {@code qm, shift} = QuantizeMultiplier({@code s_in * s_w / s_out}) and
- *       <ul>
- *         <li>CONV_2D and FULLY_CONNECTED round once: {@code (acc * qm + 2^(t-1)) >> t},
- *             {@code t = 31 - shift} (as FACTS.md measured);</li>
- *         <li>DEPTHWISE_CONV_2D rounds twice, as gemmlowp's MultiplyByQuantizedMultiplier:
- *             rounding doubling high multiply, then rounding right shift (measured here: single
- *             rounding differs from the 2.6 interpreter in about 0.2 % of depthwise outputs);</li>
- *       </ul>
+ *       then {@code qm, shift} = QuantizeMultiplier({@code s_in * s_w / s_out}) and the rescaled
+ *       accumulator rounded as the {@link Kernels} that run the file do it: once
+ *       ({@code (acc * qm + 2^(t-1)) >> t}, {@code t = 31 - shift}, as FACTS.md measured), twice
+ *       (gemmlowp's MultiplyByQuantizedMultiplier: rounding doubling high multiply, then rounding
+ *       right shift), or in float32 (XNNPACK);
  *       plus {@code zp_out}, clamped to the fused activation's range ({@code [max(-128, zp), 127]}
  *       for ReLU, upper end {@code zp + round(6 / s)} for ReLU6).</li>
  *   <li>MAX_POOL_2D: maximum over the in-bounds window. AVERAGE_POOL_2D: sum over the in-bounds
@@ -39,24 +36,76 @@ import java.util.List;
  * </ul>
  */
 public final class IntegerReference {
-    private final QuantizedGraph q;
+    /**
+     * The interpreters whose int8 arithmetic this reference reproduces. The specification fixes
+     * every scale but not how the rescaled accumulator is rounded, and there they differ.
+     */
+    public enum Kernels {
+        /** The TFLite 2.6 interpreter: CONV_2D and FULLY_CONNECTED round once, DEPTHWISE_CONV_2D twice. */
+        TFLITE_2_6(Rounding.SINGLE, Rounding.DOUBLE, Rounding.SINGLE),
+        /** Current LiteRT's reference kernels ({@code BUILTIN_REF}): both convolutions round twice, FULLY_CONNECTED once. */
+        LITERT_REFERENCE(Rounding.DOUBLE, Rounding.DOUBLE, Rounding.SINGLE),
+        /** XNNPACK, LiteRT's default delegate: every weighted op requantizes in float32. */
+        XNNPACK(Rounding.FLOAT32, Rounding.FLOAT32, Rounding.FLOAT32);
 
+        final Rounding conv;
+        final Rounding depthwise;
+        final Rounding dense;
+
+        Kernels(Rounding conv, Rounding depthwise, Rounding dense) {
+            this.conv = conv;
+            this.depthwise = depthwise;
+            this.dense = dense;
+        }
+    }
+
+    /** How a rescaled accumulator becomes an integer. */
+    enum Rounding {
+        /** {@code (acc * qm + 2^(t-1)) >> t} with the Q31 multiplier: one rounding. */
+        SINGLE,
+        /** gemmlowp's MultiplyByQuantizedMultiplier: rounding doubling high multiply, then rounding shift. */
+        DOUBLE,
+        /** {@code rint((float) acc * scale)}, the scale {@code s_in * s_w / s_out} computed in float32. */
+        FLOAT32
+    }
+
+    private final QuantizedGraph q;
+    private final Kernels kernels;
+
+    /** The arithmetic of the TFLite 2.6 interpreter. */
     public IntegerReference(QuantizedGraph q) {
+        this(q, Kernels.TFLITE_2_6);
+    }
+
+    /** The arithmetic of {@code kernels}. */
+    public IntegerReference(QuantizedGraph q, Kernels kernels) {
         this.q = q;
+        this.kernels = kernels;
+    }
+
+    /** Op {@code k} alone on its int8 input tensor (null for softmax, which is not reproduced). */
+    public int[] runOp(int k, int[] input) {
+        return op(k, q.graph().ops().get(k), input);
     }
 
     /** Every int8 tensor for one NHWC float input: [0] the quantized input, [k + 1] op k (null for softmax). */
     public int[][] run(float[] input) {
+        return runQuantized(quantize(input, q.params(0)));
+    }
+
+    /** Every int8 tensor for one int8 input tensor: [0] the input, [k + 1] op k (null for softmax). */
+    public int[][] runQuantized(int[] input) {
         List<Op> ops = q.graph().ops();
         int[][] tensors = new int[ops.size() + 1][];
-        tensors[0] = quantize(input, q.params(0));
+        tensors[0] = input;
         for (int k = 0; k < ops.size(); k++) {
             tensors[k + 1] = op(k, ops.get(k), tensors[k]);
         }
         return tensors;
     }
 
-    static int[] quantize(float[] x, ActivationParams p) {
+    /** The QUANTIZE of a float input: halves rounded away from zero, clamped. */
+    public static int[] quantize(float[] x, ActivationParams p) {
         double scale = (float) p.scale();
         int[] out = new int[x.length];
         for (int i = 0; i < x.length; i++) {
@@ -96,7 +145,7 @@ public final class IntegerReference {
         int kh = win.kernelH(), kw = win.kernelW();
         int top = win.padTop(inH), left = win.padLeft(inW);
         int zpIn = q.params(k).zeroPoint();
-        Requantizer r = new Requantizer(q.params(k), w, q.params(k + 1), c.activation(), false);
+        Requantizer r = new Requantizer(q.params(k), w, q.params(k + 1), c.activation(), kernels.conv);
         int[] out = new int[outH * outW * outC];
         for (int oy = 0; oy < outH; oy++) {
             for (int ox = 0; ox < outW; ox++) {
@@ -132,7 +181,7 @@ public final class IntegerReference {
         int kh = win.kernelH(), kw = win.kernelW();
         int top = win.padTop(inH), left = win.padLeft(inW);
         int zpIn = q.params(k).zeroPoint();
-        Requantizer r = new Requantizer(q.params(k), w, q.params(k + 1), d.activation(), true);
+        Requantizer r = new Requantizer(q.params(k), w, q.params(k + 1), d.activation(), kernels.depthwise);
         int[] out = new int[outH * outW * outC];
         for (int oy = 0; oy < outH; oy++) {
             for (int ox = 0; ox < outW; ox++) {
@@ -162,7 +211,7 @@ public final class IntegerReference {
         int n = in.length;
         int outC = f.outputShape()[1];
         int zpIn = q.params(k).zeroPoint();
-        Requantizer r = new Requantizer(q.params(k), w, q.params(k + 1), f.activation(), false);
+        Requantizer r = new Requantizer(q.params(k), w, q.params(k + 1), f.activation(), kernels.dense);
         int[] out = new int[outC];
         for (int o = 0; o < outC; o++) {
             long acc = w.bias()[o];
@@ -214,19 +263,22 @@ public final class IntegerReference {
         private final int zeroPoint;
         private final int min;
         private final int max;
-        private final boolean doubleRounding;
+        private final Rounding rounding;
+        private final float[] floatScales;
 
         Requantizer(ActivationParams in, QuantizedWeights w, ActivationParams out, FusedActivation activation,
-                    boolean doubleRounding) {
-            this.doubleRounding = doubleRounding;
+                    Rounding rounding) {
+            this.rounding = rounding;
             int channels = w.channels();
             multipliers = new long[channels];
             shifts = new int[channels];
+            floatScales = new float[channels];
             double inScale = (float) in.scale();
             double outScale = (float) out.scale();
             for (int c = 0; c < channels; c++) {
                 double m = inScale * (double) (float) w.scale(c) / outScale;
                 quantizeMultiplier(m, c);
+                floatScales[c] = (float) in.scale() * (float) w.scale(c) / (float) out.scale();
             }
             zeroPoint = out.zeroPoint();
             float s = (float) out.scale();
@@ -260,11 +312,17 @@ public final class IntegerReference {
 
         int apply(long acc, int channel) {
             long scaled;
-            if (doubleRounding) {
-                scaled = gemmlowpMultiply((int) acc, (int) multipliers[channel], shifts[channel]);
-            } else {
-                int t = 31 - shifts[channel];
-                scaled = (acc * multipliers[channel] + (1L << (t - 1))) >> t;
+            switch (rounding) {
+                case DOUBLE -> scaled = gemmlowpMultiply((int) acc, (int) multipliers[channel], shifts[channel]);
+                case FLOAT32 -> {
+                    // clamping before or after rounding to nearest even gives the same integer
+                    float f = (float) acc * floatScales[channel];
+                    scaled = (long) Math.rint(f);
+                }
+                default -> {
+                    int t = 31 - shifts[channel];
+                    scaled = (acc * multipliers[channel] + (1L << (t - 1))) >> t;
+                }
             }
             return clamp(scaled + zeroPoint, min, max);
         }
@@ -287,7 +345,7 @@ public final class IntegerReference {
         }
     }
 
-    static int clamp(long v, int lo, int hi) {
+    public static int clamp(long v, int lo, int hi) {
         return (int) Math.max(lo, Math.min(hi, v));
     }
 }

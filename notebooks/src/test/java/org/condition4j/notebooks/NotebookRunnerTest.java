@@ -120,6 +120,8 @@ class NotebookRunnerTest {
                     assertEquals(List.of(), comparisonsWithoutSignificance(result), notebook
                             + ": tables comparing models' accuracies without a '" + Tables.SIGNIFICANCE_COLUMN + "' column");
                     NotebookChecks.forNotebook(notebook.getFileName().toString()).check(OUTPUTS, result);
+                    // prose states no measured figure: those are built by code cells from this run's results
+                    MeasuredFigures.check(notebook.getFileName().toString(), result.json());
                 })), site);
     }
 
