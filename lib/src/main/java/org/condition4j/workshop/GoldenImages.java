@@ -70,12 +70,7 @@ final class GoldenImages {
     }
 
     static Candidate candidate(int index, int label, float[] logits) {
-        int best = 0;
-        for (int k = 1; k < logits.length; k++) {
-            if (logits[k] > logits[best]) {
-                best = k;
-            }
-        }
+        int best = argMax(logits);
         double second = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < logits.length; k++) {
             if (k != best) {
@@ -83,5 +78,16 @@ final class GoldenImages {
             }
         }
         return new Candidate(index, label, best, logits[best] - second);
+    }
+
+    /** The class with the largest value, the first of equal ones (as {@code TfliteInterpreter.predict}). */
+    static int argMax(float[] values) {
+        int best = 0;
+        for (int k = 1; k < values.length; k++) {
+            if (values[k] > values[best]) {
+                best = k;
+            }
+        }
+        return best;
     }
 }
