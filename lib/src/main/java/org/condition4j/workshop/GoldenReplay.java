@@ -76,7 +76,9 @@ public final class GoldenReplay {
      * compute every golden logit to within one int8 step, and where all ten logits of an image are
      * the golden ones (the SOFTMAX gets the same input), the golden output byte for byte. A logit
      * one step off moves the softmax by several steps, so such an image's output is not compared.
-     * Float32 outputs must agree to {@link #FLOAT_TOLERANCE}.
+     * (Measured on 400 test images, seed CNN per channel and per tensor: wherever LiteRT's logits
+     * were 2.6's, 799 of 800 images with XNNPACK and 626 of 800 with the built-in kernels, so were
+     * its outputs.) Float32 outputs must agree to {@link #FLOAT_TOLERANCE}.
      */
     public static List<String> liteRt(Path model, Path cardJson, LiteRt liteRt) {
         Vectors v = Vectors.of(cardJson);

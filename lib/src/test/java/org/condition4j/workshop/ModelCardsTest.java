@@ -256,9 +256,8 @@ class ModelCardsTest {
 
     /**
      * Two different models (the same network with per-channel and with per-tensor weight scales)
-     * have different golden outputs: each is computed on the images its model is least sure of,
-     * where the softmax is not saturated, so the outputs are the model's own. (The five easy
-     * images used before gave both the same saturated one-hot bytes.)
+     * have different golden outputs and logits: each is computed on the images its model is least
+     * sure of, where the softmax does not saturate, so the outputs are the model's own.
      */
     @Test
     void twoModelsHaveDifferentGoldenOutputs() throws IOException {
