@@ -229,12 +229,6 @@ public final class Tables {
         return type.toString();
     }
 
-    /** @deprecated {@link Format#number}; kept while {@code ModelCards} still calls it. */
-    @Deprecated
-    public static String number(double x) {
-        return Format.number(x);
-    }
-
     /**
      * Models measured on the same images, one row each: accuracy %, its 95 % interval, and whether
      * it differs significantly from the first row's model (exact McNemar on the paired predictions).
@@ -256,12 +250,6 @@ public final class Tables {
                     : Format.significance(PairedComparison.of(hits.get(first), e.getValue())));
         }
         return table;
-    }
-
-    /** @deprecated {@link Format#interval}; kept while {@code ModelCards} still calls it. */
-    @Deprecated
-    public static String percentInterval(Interval interval) {
-        return Format.interval(interval);
     }
 
     /** Tablesaw's hook for {@link #cell}: a missing value (not measured) is written as nothing. */
