@@ -5,10 +5,13 @@ usage: site.py EXECUTED_DIR MODELS_DIR SITE_DIR
 Every NN_*.ipynb in EXECUTED_DIR becomes SITE_DIR/NN_*.html through nbconvert's HTML exporter
 (charts embedded as data URIs, so a page needs no other file); every <model>.card.md in
 MODELS_DIR becomes SITE_DIR/cards/<model>.html; SITE_DIR/index.html lists the notebooks in
-order, shows the side-by-side comparison tables (MODELS_DIR/vela/comparison_*.csv) and links
+order, shows the side-by-side comparison tables (MODELS_DIR/vela/comparison_*.html) and links
 every model card. All links are relative. The site is rebuilt from scratch each time.
+
+Numbers are never formatted here: the comparison tables are the HTML fragments the Java side
+wrote with report.Tables.html (every figure through report.Format), embedded as they are, so
+the index reads exactly as notebook 06 does. The CSV files beside them hold the unrounded data.
 """
-import csv
 import glob
 import html
 import os
@@ -49,14 +52,9 @@ def write(path, text):
     os.replace(tmp, path)
 
 
-def csv_table(path):
-    with open(path, newline="", encoding="utf-8") as f:
-        rows = list(csv.reader(f))
-    if not rows:
-        return ""
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in rows[0])
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows[1:])
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
 
 
 def main(executed_dir, models_dir, site_dir):
@@ -86,12 +84,12 @@ def main(executed_dir, models_dir, site_dir):
              "<p>Each notebook as it ran, with its tables and charts, in order.</p><ol>"]
     parts += [f'<li><a href="{html.escape(n)}.html">{html.escape(t)}</a></li>' for n, t in notebooks]
     parts.append("</ol>")
-    tables = sorted(glob.glob(os.path.join(models_dir, "vela", "comparison_*.csv")))
+    tables = sorted(glob.glob(os.path.join(models_dir, "vela", "comparison_*.html")))
     if tables:
         parts.append("<h2>All models side by side</h2>")
         for path in tables:
-            accelerator = os.path.basename(path)[len("comparison_"): -len(".csv")]
-            parts.append(f"<h3>{html.escape(accelerator)}</h3>{csv_table(path)}")
+            accelerator = os.path.basename(path)[len("comparison_"): -len(".html")]
+            parts.append(f"<h3>{html.escape(accelerator)}</h3>{read(path)}")
     if cards:
         parts.append("<h2>Model cards</h2><ul>")
         parts += [f'<li><a href="cards/{html.escape(m)}.html">{html.escape(m)}</a></li>' for m in cards]

@@ -44,4 +44,17 @@ public final class FileSizes {
     public static double kilobytes(long bytes) {
         return bytes / 1000.0;
     }
+
+    /**
+     * A size Vela reports in KiB (1,024 bytes) as bytes, so that it is written in kB like every
+     * other size.
+     */
+    public static long bytesOfKiB(double kib) {
+        return Math.round(kib * 1024);
+    }
+
+    /** A size Vela reports in KiB in kilobytes (1000 bytes), for tables. */
+    public static double kilobytesOfKiB(double kib) {
+        return kilobytes(bytesOfKiB(kib));
+    }
 }

@@ -82,7 +82,7 @@ public final class Charts {
         Map<String, List<Double>> sizes = new LinkedHashMap<>();
         sizes.put("raw", raw);
         sizes.put("gzip", gzip);
-        return sideBySide(accuracies("Accuracy on " + comparison.images() + " test images", names, accuracy),
+        return sideBySide(accuracies("Accuracy on " + Format.count(comparison.images()) + " test images", names, accuracy),
                 bars("File size", "kB", names, sizes));
     }
 

@@ -14,6 +14,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
@@ -33,6 +34,9 @@ import java.util.function.ToDoubleFunction;
 public final class CollabReport {
     private CollabReport() {}
 
+    /** How far below the baseline's int8 accuracy {@link #sweepChart} looks for the smallest model, in points. */
+    public static final double MARGIN_POINTS = 0.5;
+
     /**
      * One row per compared model: int8 accuracy with its interval and whether it differs from the
      * first model's (exact McNemar), sparsity and the most distinct values in one output channel
@@ -42,17 +46,21 @@ public final class CollabReport {
     public static Table comparison(ModelComparison comparison, Map<String, List<VelaReport>> vela) {
         Map<String, boolean[]> hits = new LinkedHashMap<>();
         comparison.entries().forEach(e -> hits.put(e.name(), e.evaluation().hits()));
-        Table table = Tables.accuracies("int8 models on " + comparison.images() + " test images (LiteRT) and on the NPU (Vela)", hits);
+        Table table = Tables.accuracies("int8 models on " + Format.count(comparison.images())
+                + " test images (LiteRT) and on the NPU (Vela)", hits);
         table.column(1).setName("int8 accuracy %");
         DoubleColumn sparsity = DoubleColumn.create("sparsity % (file)");
         IntColumn distinct = IntColumn.create("distinct per channel (file, max)");
         DoubleColumn gzip = DoubleColumn.create("gzip kB");
         List<VelaTarget> targets = vela.values().iterator().next().stream().map(VelaReport::target).toList();
-        List<DoubleColumn> npu = new ArrayList<>();
+        List<DoubleColumn> sizes = new ArrayList<>();
+        List<LongColumn> cycles = new ArrayList<>();
+        List<DoubleColumn> times = new ArrayList<>();
         for (VelaTarget target : targets) {
             String name = target.accelerator();
-            npu.addAll(List.of(DoubleColumn.create(name + " encoded weights kB"), DoubleColumn.create(name + " flash KiB"),
-                    DoubleColumn.create(name + " cycles"), DoubleColumn.create(name + " inference ms")));
+            sizes.addAll(List.of(DoubleColumn.create(name + " encoded weights kB"), DoubleColumn.create(name + " flash kB")));
+            cycles.add(LongColumn.create(name + " cycles"));
+            times.add(DoubleColumn.create(name + " inference ms"));
         }
         for (ModelComparison.Entry e : comparison.entries()) {
             WeightStatistics weights = TfliteModel.read(e.file()).weightStatistics();
@@ -65,15 +73,17 @@ public final class CollabReport {
             }
             for (int t = 0; t < targets.size(); t++) {
                 VelaReport r = reports.get(t);
-                npu.get(4 * t).append(FileSizes.kilobytes(r.encodedWeightBytes()));
-                npu.get(4 * t + 1).append(r.offChipFlashKiB());
-                npu.get(4 * t + 2).append(r.totalCycles());
-                npu.get(4 * t + 3).append(r.inferenceMillis());
+                sizes.get(2 * t).append(FileSizes.kilobytes(r.encodedWeightBytes()));
+                sizes.get(2 * t + 1).append(FileSizes.kilobytesOfKiB(r.offChipFlashKiB()));
+                cycles.get(t).append(r.totalCycles());
+                times.get(t).append(r.inferenceMillis());
             }
         }
         // added once filled: Tablesaw pads a column added empty to the table's rows
         table.addColumns(sparsity, distinct, gzip);
-        npu.forEach(table::addColumns);
+        for (int t = 0; t < targets.size(); t++) {
+            table.addColumns(sizes.get(2 * t), sizes.get(2 * t + 1), cycles.get(t), times.get(t));
+        }
         return table;
     }
 
@@ -91,7 +101,7 @@ public final class CollabReport {
             }
         }
         return Charts.sideBySide(
-                Charts.accuracies("int8 accuracy on " + comparison.images() + " test images", names, accuracies),
+                Charts.accuracies("int8 accuracy on " + Format.count(comparison.images()) + " test images", names, accuracies),
                 Charts.bars("NPU-encoded weights (Vela)", "kB", names, encoded));
     }
 
@@ -120,14 +130,14 @@ public final class CollabReport {
                     ? byPoint.get(new Sweep.Point(p.sparsity(), p.clusters(), Sweep.Quantization.PTQ)) : null;
             table.stringColumn(0).append(r.point().label());
             table.doubleColumn(1).append(100 * accuracy.value());
-            table.stringColumn(2).append(Tables.percentInterval(accuracy.interval()));
-            table.stringColumn(3).append(Tables.significance(PairedComparison.of(referenceHits, r.hits())));
+            table.stringColumn(2).append(Format.interval(accuracy.interval()));
+            table.stringColumn(3).append(Format.significance(PairedComparison.of(referenceHits, r.hits())));
             if (partner == null) {
                 table.doubleColumn(4).appendMissing();
                 table.stringColumn(5).append("");
             } else {
                 table.doubleColumn(4).append(100 * (accuracy.value() - partner.accuracy().value()));
-                table.stringColumn(5).append(Tables.significance(PairedComparison.of(partner.hits(), r.hits())));
+                table.stringColumn(5).append(Format.significance(PairedComparison.of(partner.hits(), r.hits())));
             }
             table.doubleColumn(6).append(100 * r.fileSparsity());
             table.intColumn(7).append(r.maxDistinctPerChannel());
@@ -141,7 +151,8 @@ public final class CollabReport {
 
     /**
      * int8 accuracy against {@code cost} for every point, PTQ and PCQAT apart, with the Pareto
-     * front, the baseline's accuracy and its 0.5-point band, and the smallest model within it.
+     * front, the baseline's accuracy and the line {@link #MARGIN_POINTS} below it, and the smallest
+     * model above that line.
      */
     public static BufferedImage sweepChart(List<Sweep.Result> results, ToDoubleFunction<Sweep.Result> cost,
                                            String costLabel, double baselineAccuracy) {
@@ -159,11 +170,12 @@ public final class CollabReport {
         double[] span = {results.stream().mapToDouble(cost).min().orElse(0), results.stream().mapToDouble(cost).max().orElse(1)};
         chart.addSeries("baseline int8", span, new double[] {100 * baselineAccuracy, 100 * baselineAccuracy})
                 .setMarker(SeriesMarkers.NONE);
-        chart.addSeries("0.5 point below", span, new double[] {100 * baselineAccuracy - 0.5, 100 * baselineAccuracy - 0.5})
+        double margin = 100 * baselineAccuracy - MARGIN_POINTS;
+        chart.addSeries("baseline int8 " + Format.points(-MARGIN_POINTS / 100), span, new double[] {margin, margin})
                 .setMarker(SeriesMarkers.NONE);
-        Optional<Sweep.Result> smallest = Sweep.smallestWithin(results, baselineAccuracy, 0.5);
+        Optional<Sweep.Result> smallest = Sweep.smallestWithin(results, baselineAccuracy, MARGIN_POINTS);
         smallest.ifPresent(r -> {
-            XYSeries s = chart.addSeries("smallest within 0.5 point", new double[] {cost.applyAsDouble(r)},
+            XYSeries s = chart.addSeries("smallest above that line", new double[] {cost.applyAsDouble(r)},
                     new double[] {100 * r.accuracy().value()});
             s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             s.setMarker(SeriesMarkers.DIAMOND);

@@ -1,5 +1,6 @@
 package org.condition4j.report;
 
+import org.condition4j.io.FileSizes;
 import org.condition4j.npu.Advice;
 import org.condition4j.npu.LayerCheck;
 import org.condition4j.npu.TargetCheck;
@@ -137,7 +138,7 @@ public final class NpuReport {
         Table t = Table.create("Every accelerator configuration",
                 StringColumn.create("model"), StringColumn.create("accelerator"), IntColumn.create("MACs/cycle"),
                 StringColumn.create("system"), StringColumn.create("memory mode"), StringColumn.create("strategy"),
-                DoubleColumn.create("NPU ops %"), DoubleColumn.create("SRAM KiB"), DoubleColumn.create("flash/DRAM KiB"),
+                DoubleColumn.create("NPU ops %"), DoubleColumn.create("SRAM kB"), DoubleColumn.create("flash/DRAM kB"),
                 LongColumn.create("cycles"), DoubleColumn.create("inference ms"),
                 DoubleColumn.create("MACs per cycle reached"), DoubleColumn.create("MAC util %"),
                 BooleanColumn.create("memory bound"));
@@ -150,8 +151,8 @@ public final class NpuReport {
             t.stringColumn(4).append(target.memoryMode());
             t.stringColumn(5).append(target.optimise().name());
             t.doubleColumn(6).append(r.npuOperatorPercent());
-            t.doubleColumn(7).append(r.sramKiB());
-            t.doubleColumn(8).append(r.offChipFlashKiB() + r.dramKiB());
+            t.doubleColumn(7).append(FileSizes.kilobytesOfKiB(r.sramKiB()));
+            t.doubleColumn(8).append(FileSizes.kilobytesOfKiB(r.offChipFlashKiB() + r.dramKiB()));
             t.longColumn(9).append(r.totalCycles());
             t.doubleColumn(10).append(r.inferenceMillis());
             t.doubleColumn(11).append(r.macsPerCycle());
@@ -180,9 +181,9 @@ public final class NpuReport {
             rows.computeIfAbsent(List.of(r.target().accelerator(), r.target().systemConfig()), k -> new LinkedHashMap<>())
                     .put(r.target().memoryMode(), r);
         }
-        Table t = Table.create(model + ": inference µs per memory mode",
+        Table t = Table.create(model + ": inference ms per memory mode",
                 StringColumn.create("accelerator"), StringColumn.create("system"));
-        modes.forEach(mode -> t.addColumns(DoubleColumn.create(mode + " µs")));
+        modes.forEach(mode -> t.addColumns(DoubleColumn.create(mode + " ms")));
         t.addColumns(StringColumn.create("fastest"), StringColumn.create("memory bound in"));
         for (Map.Entry<List<String>, Map<String, VelaReport>> row : rows.entrySet()) {
             t.stringColumn(0).append(row.getKey().get(0));
@@ -192,7 +193,7 @@ public final class NpuReport {
                 if (r == null) {
                     t.doubleColumn(2 + i).appendMissing();
                 } else {
-                    t.doubleColumn(2 + i).append(1000 * r.inferenceMillis());
+                    t.doubleColumn(2 + i).append(r.inferenceMillis());
                 }
             }
             Collection<VelaReport> cell = row.getValue().values();
@@ -228,12 +229,12 @@ public final class NpuReport {
         for (Map.Entry<String, List<VelaReport>> e : bySystem.entrySet()) {
             List<VelaReport> rs = e.getValue();
             double[] x = rs.stream().mapToDouble(r -> r.target().macsPerCycle()).toArray();
-            time.put(e.getKey(), new double[][] {x, rs.stream().mapToDouble(r -> 1000 * r.inferenceMillis()).toArray()});
+            time.put(e.getKey(), new double[][] {x, rs.stream().mapToDouble(VelaReport::inferenceMillis).toArray()});
             reached.put(e.getKey(), new double[][] {x, rs.stream().mapToDouble(VelaReport::macsPerCycle).toArray()});
             for (VelaReport r : rs) {
                 peaks.add((double) r.target().macsPerCycle());
                 if (r.memoryBound()) {
-                    boundTime.add(new double[] {r.target().macsPerCycle(), 1000 * r.inferenceMillis()});
+                    boundTime.add(new double[] {r.target().macsPerCycle(), r.inferenceMillis()});
                     boundReached.add(new double[] {r.target().macsPerCycle(), r.macsPerCycle()});
                 }
             }
@@ -246,7 +247,7 @@ public final class NpuReport {
         double[] peak = peaks.stream().mapToDouble(Double::doubleValue).toArray();
         reached.put("peak", new double[][] {peak, peak});
         return Charts.sideBySide(
-                Charts.curves(model + ": inference time", "accelerator MACs per cycle", "µs", time, true, Set.of(marker)),
+                Charts.curves(model + ": inference time", "accelerator MACs per cycle", "ms", time, true, Set.of(marker)),
                 Charts.curves(model + ": MACs per cycle reached", "accelerator MACs per cycle", "MACs per cycle", reached,
                         true, Set.of(marker)));
     }

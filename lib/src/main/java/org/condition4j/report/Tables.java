@@ -4,8 +4,6 @@ import org.condition4j.vela.VelaReport;
 
 import org.condition4j.qat.QatModel;
 
-import java.util.Locale;
-
 import java.util.Arrays;
 
 import org.condition4j.runtime.LiteRtCrossCheck;
@@ -43,6 +41,7 @@ import tech.tablesaw.api.ColumnType;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.NumberColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
@@ -54,16 +53,19 @@ import tech.tablesaw.io.html.HtmlWriter;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleFunction;
+import java.util.regex.Pattern;
 
 /**
  * Tablesaw tables for the notebooks, and their HTML form. In a JJava notebook,
  * {@code display(Tables.html(table), "text/html")} shows a table as a real table.
+ *
+ * <p>A table holds its numbers exactly, in the unit its column header names ("accuracy %" holds
+ * 98.91, not 0.9891; "size kB" holds kilobytes; "cycles" an exact count), so that CSV files keep
+ * the data; {@link #html} writes each cell as {@link Format} writes that unit ({@link #cell}).
  */
 public final class Tables {
     private Tables() {}
@@ -73,30 +75,59 @@ public final class Tables {
     /** The header start of the column saying whether a model's accuracy differs significantly from the first row's. */
     public static final String SIGNIFICANCE_COLUMN = "significant vs";
 
-    /** The most significant digits a table shows: more would claim a precision no figure here has. */
-    public static final int SIGNIFICANT_DIGITS = 4;
-
     /**
-     * {@code table} as an HTML fragment. Every table a notebook shows goes through here, so this
-     * is the one place numbers are rounded: decimals to {@link #SIGNIFICANT_DIGITS} significant
-     * digits ({@link #number}), missing values (not measured) blank.
+     * {@code table} as an HTML fragment, each number written by {@link #cell} for its column and
+     * missing values (not measured) blank. Every table a notebook shows goes through here.
      */
     public static String html(Table table) {
-        Table copy = table.copy();
-        for (Column<?> column : copy.columns()) {
-            if (column.type() == ColumnType.DOUBLE) {
-                ((DoubleColumn) column).setPrintFormatter(new SignificantDigits());
-            }
-        }
         StringWriter out = new StringWriter();
         try {
-            new HtmlWriter().write(copy, HtmlWriteOptions.builder(new Destination(out)).escapeText(true).build());
+            new HtmlWriter().write(formatted(table),
+                    HtmlWriteOptions.builder(new Destination(out)).escapeText(true).build());
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a StringWriter does not fail
         }
         String caption = table.name() == null || table.name().isBlank() ? ""
                 : "<div style=\"font-weight:bold;margin:4px 0\">" + escape(table.name()) + "</div>";
         return caption + out;
+    }
+
+    /** A copy of {@code table} whose number columns print as {@link #cell} writes them (e.g. for {@code printAll()}). */
+    public static Table formatted(Table table) {
+        Table copy = table.copy();
+        for (Column<?> column : copy.columns()) {
+            if (column instanceof NumberColumn<?, ?> numbers) {
+                numbers.setPrintFormatter(new Cells(cell(column.name(), column.type())));
+            }
+        }
+        return copy;
+    }
+
+    private static final Pattern PERCENT = Pattern.compile("(^|\\s)%(\\s|$)");
+    private static final Pattern KILOBYTES = Pattern.compile("(^|\\s)kB(\\s|$)");
+    private static final Pattern POINTS = Pattern.compile("(^|\\s)points(\\s|$)");
+    private static final Pattern TIME = Pattern.compile("(^|\\s)(ms|s|µs|seconds|[\\w-]+/s)(\\s|$)");
+
+    /**
+     * How a number in a column of this header and type is written, by the unit the header names:
+     * "%" (a share in percent), "kB" and "points" to {@link Format#DECIMALS} decimals ("points"
+     * signed), a time ("ms", "s", "seconds") or rate ("images/s") by {@link Format#timeValue},
+     * integers as exact counts ({@link Format#count}), any other number by {@link Format#number}.
+     */
+    public static DoubleFunction<String> cell(String header, ColumnType type) {
+        if (type == ColumnType.INTEGER || type == ColumnType.LONG || type == ColumnType.SHORT) {
+            return value -> Format.count((long) value);
+        }
+        if (PERCENT.matcher(header).find() || KILOBYTES.matcher(header).find()) {
+            return Format::fixed;
+        }
+        if (POINTS.matcher(header).find()) {
+            return Format::signedFixed;
+        }
+        if (TIME.matcher(header).find()) {
+            return Format::timeValue;
+        }
+        return Format::number;
     }
 
     /**
@@ -106,7 +137,7 @@ public final class Tables {
     public static Table comparison(ModelComparison comparison) {
         Map<String, boolean[]> hits = new LinkedHashMap<>();
         comparison.entries().forEach(e -> hits.put(e.name(), e.evaluation().hits()));
-        Table table = accuracies("Measured by LiteRT on " + comparison.images() + " test images", hits);
+        Table table = accuracies("Measured by LiteRT on " + Format.count(comparison.images()) + " test images", hits);
         DoubleColumn size = DoubleColumn.create("size kB");
         DoubleColumn gzip = DoubleColumn.create("gzip kB");
         DoubleColumn gzipShare = DoubleColumn.create("gzip vs first %");
@@ -134,7 +165,7 @@ public final class Tables {
             iterations.append(r.iterations());
             error.append(r.meanSquaredError());
         }
-        Table table = accuracies("Centroid initialisations (" + clusters + " clusters, before fine-tuning)", hits);
+        Table table = accuracies("Centroid initialisations (" + Format.count(clusters) + " clusters, before fine-tuning)", hits);
         table.column(0).setName("initialisation");
         return table.insertColumn(1, iterations).insertColumn(2, error);
     }
@@ -154,7 +185,7 @@ public final class Tables {
             table.doubleColumn(1).append(e.loss());
             table.doubleColumn(2).append(100 * e.trainAccuracy());
             table.doubleColumn(3).append(100 * e.testAccuracy());
-            table.stringColumn(4).append(e.test() == null ? "" : percentInterval(e.test().interval()));
+            table.stringColumn(4).append(e.test() == null ? "" : Format.interval(e.test().interval()));
             table.doubleColumn(5).append(e.seconds());
             table.doubleColumn(6).append(e.imagesPerSecond());
         }
@@ -199,26 +230,6 @@ public final class Tables {
     }
 
     /**
-     * {@code x} rounded to {@link #SIGNIFICANT_DIGITS} significant digits, without trailing zeros
-     * or exponent: 97.74000000000001 as "97.74", 73.687662202 as "73.69", 123456.7 as "123500",
-     * 0.000123456 as "0.0001235"; NaN (not measured) as "".
-     */
-    public static String number(double x) {
-        if (Double.isNaN(x)) {
-            return "";
-        }
-        if (Double.isInfinite(x)) {
-            return x > 0 ? "∞" : "-∞";
-        }
-        if (x == 0) {
-            return "0";
-        }
-        BigDecimal rounded = new BigDecimal(x).round(new MathContext(SIGNIFICANT_DIGITS, RoundingMode.HALF_EVEN));
-        return rounded.scale() < 0 ? rounded.setScale(0).toPlainString()
-                : rounded.stripTrailingZeros().toPlainString();
-    }
-
-    /**
      * Models measured on the same images, one row each: accuracy %, its 95 % interval, and whether
      * it differs significantly from the first row's model (exact McNemar on the paired predictions).
      * {@code hits} holds, per model, whether each image was predicted right.
@@ -234,41 +245,45 @@ public final class Tables {
             Accuracy accuracy = Accuracy.of(e.getValue());
             table.stringColumn(0).append(e.getKey());
             table.doubleColumn(1).append(100 * accuracy.value());
-            table.stringColumn(2).append(percentInterval(accuracy.interval()));
+            table.stringColumn(2).append(Format.interval(accuracy.interval()));
             table.stringColumn(3).append(e.getKey().equals(first) ? "(reference)"
-                    : significance(PairedComparison.of(hits.get(first), e.getValue())));
+                    : Format.significance(PairedComparison.of(hits.get(first), e.getValue())));
         }
         return table;
     }
 
-    /** A 95 % interval of a proportion in percent, both bounds through {@link #number}: "97.91 – 98.43". */
-    public static String percentInterval(Interval interval) {
-        return number(100 * interval.lower()) + " – " + number(100 * interval.upper());
-    }
+    /** Tablesaw's hook for {@link #cell}: a missing value (not measured) is written as nothing. */
+    private static final class Cells extends NumberColumnFormatter {
+        private final DoubleFunction<String> write;
 
-    /**
-     * The verdict of a paired comparison for a table cell: "yes (p = 0.003052)" when the
-     * difference is significant at 5 %, "no (p = 0.4142)" when it is not.
-     */
-    public static String significance(PairedComparison comparison) {
-        return significance(comparison.pValue());
-    }
-
-    /** As {@link #significance(PairedComparison)} from the p-value alone; below 0.0001 as "p < 0.0001". */
-    public static String significance(double pValue) {
-        String p = pValue < 1e-4 ? "p < 0.0001" : "p = " + number(pValue);
-        return (pValue < PairedComparison.ALPHA ? "yes" : "no") + " (" + p + ")";
-    }
-
-    /** Tablesaw's hook for {@link #number}. */
-    private static final class SignificantDigits extends NumberColumnFormatter {
-        SignificantDigits() {
+        Cells(DoubleFunction<String> write) {
             super("");
+            this.write = write;
         }
 
         @Override
         public String format(double value) {
-            return number(value);
+            return Double.isNaN(value) ? "" : write.apply(value);
+        }
+
+        @Override
+        public String format(float value) {
+            return format((double) value);
+        }
+
+        @Override
+        public String format(long value) {
+            return LongColumn.valueIsMissing(value) ? "" : write.apply(value);
+        }
+
+        @Override
+        public String format(int value) {
+            return IntColumn.valueIsMissing(value) ? "" : write.apply(value);
+        }
+
+        @Override
+        public String format(short value) {
+            return tech.tablesaw.api.ShortColumn.valueIsMissing(value) ? "" : write.apply(value);
         }
     }
 
@@ -346,7 +361,7 @@ public final class Tables {
 
     /**
      * The rows as a table (layer, name, type, parameter, weights, zeros, sparsity, target), with
-     * a last row "all prunable" summing them; sparsities as fractions.
+     * a last row "all prunable" summing them; sparsities in percent.
      */
     public static Table of(SparsityStats stats) {
         IntColumn layer = IntColumn.create("layer");
@@ -355,8 +370,8 @@ public final class Tables {
         StringColumn parameter = StringColumn.create("parameter");
         LongColumn weights = LongColumn.create("weights");
         LongColumn zeros = LongColumn.create("zeros");
-        DoubleColumn sparsity = DoubleColumn.create("sparsity");
-        DoubleColumn target = DoubleColumn.create("target");
+        DoubleColumn sparsity = DoubleColumn.create("sparsity %");
+        DoubleColumn target = DoubleColumn.create("target %");
         for (SparsityStats.Row r : stats.rows()) {
             layer.append(r.layer());
             name.append(r.name());
@@ -364,11 +379,11 @@ public final class Tables {
             parameter.append(r.parameter());
             weights.append(r.weights());
             zeros.append(r.zeros());
-            sparsity.append(r.sparsity());
+            sparsity.append(100 * r.sparsity());
             if (Double.isNaN(r.target())) {
                 target.appendMissing();
             } else {
-                target.append(r.target());
+                target.append(100 * r.target());
             }
         }
         layer.appendMissing();
@@ -377,7 +392,7 @@ public final class Tables {
         parameter.append("");
         weights.append(stats.weights());
         zeros.append(stats.zeros());
-        sparsity.append(stats.overall());
+        sparsity.append(100 * stats.overall());
         target.appendMissing();
         return Table.create("Sparsity per layer", layer, name, type, parameter, weights, zeros, sparsity, target);
     }
@@ -393,7 +408,7 @@ public final class Tables {
             table.stringColumn(1).append(t.type());
             table.intColumn(2).append(t.values());
             table.intColumn(3).append(t.zeros());
-            table.doubleColumn(4).append(Math.round(10_000 * t.sparsity()) / 100.0);
+            table.doubleColumn(4).append(100 * t.sparsity());
             table.intColumn(5).append(t.distinct());
             table.intColumn(6).append(t.maxDistinctPerChannel());
         }
@@ -464,7 +479,7 @@ public final class Tables {
             return "";
         }
         if (scales.length == 1) {
-            return String.format(Locale.ROOT, "%.4g", scales[0]);
+            return Format.number(scales[0]);
         }
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
@@ -472,7 +487,7 @@ public final class Tables {
             min = Math.min(min, s);
             max = Math.max(max, s);
         }
-        return String.format(Locale.ROOT, "%d per channel, %.3g..%.3g", scales.length, min, max);
+        return Format.count(scales.length) + " per channel, " + Format.number(min) + " – " + Format.number(max);
     }
 
     /**
@@ -513,11 +528,11 @@ public final class Tables {
                 IntColumn.create("NPU ops"),
                 IntColumn.create("CPU ops"),
                 DoubleColumn.create("NPU ops %"),
-                DoubleColumn.create("SRAM KiB"),
-                DoubleColumn.create("off-chip flash KiB"),
-                DoubleColumn.create("DRAM KiB"),
-                LongColumn.create("weights bytes"),
-                LongColumn.create("NPU encoded weights bytes"),
+                DoubleColumn.create("SRAM kB"),
+                DoubleColumn.create("off-chip flash kB"),
+                DoubleColumn.create("DRAM kB"),
+                DoubleColumn.create("weights kB"),
+                DoubleColumn.create("NPU encoded weights kB"),
                 LongColumn.create("cycles"),
                 DoubleColumn.create("inference ms"));
         for (VelaReport r : reports) {
@@ -527,11 +542,11 @@ public final class Tables {
             table.intColumn(3).append(r.cpuOperators());
             table.doubleColumn(4).append(r.npuOperatorPercent());
             if (r.npuOperators() > 0) {
-                table.doubleColumn(5).append(r.sramKiB());
-                table.doubleColumn(6).append(r.offChipFlashKiB());
-                table.doubleColumn(7).append(r.dramKiB());
-                table.longColumn(8).append(r.originalWeightBytes());
-                table.longColumn(9).append(r.encodedWeightBytes());
+                table.doubleColumn(5).append(FileSizes.kilobytesOfKiB(r.sramKiB()));
+                table.doubleColumn(6).append(FileSizes.kilobytesOfKiB(r.offChipFlashKiB()));
+                table.doubleColumn(7).append(FileSizes.kilobytesOfKiB(r.dramKiB()));
+                table.doubleColumn(8).append(FileSizes.kilobytes(r.originalWeightBytes()));
+                table.doubleColumn(9).append(FileSizes.kilobytes(r.encodedWeightBytes()));
                 table.longColumn(10).append(r.totalCycles());
                 table.doubleColumn(11).append(r.inferenceMillis());
             } else { // nothing on the NPU: Vela measured no memory, cycles or time, so none are shown

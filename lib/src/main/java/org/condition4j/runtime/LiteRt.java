@@ -72,7 +72,8 @@ public final class LiteRt {
 
     /**
      * Runs every input tensor in {@code inputs} (back to back, each as the model's input tensor
-     * stores it, batch 1) and returns the output tensors the same way.
+     * stores it, batch 1) and returns the output tensors the same way: for each image all the
+     * model's outputs, in the graph's order.
      */
     public Outputs run(Path model, byte[] inputs, Kernels kernels) {
         if (!Files.isExecutable(python)) {
@@ -124,6 +125,20 @@ public final class LiteRt {
      * XNNPACK in one call: dequantized for an int8 output.
      */
     public float[][] outputs(Path model, DataSet data) {
+        float[][][] all = allOutputs(model, data);
+        float[][] first = new float[all.length][];
+        for (int i = 0; i < all.length; i++) {
+            first[i] = all[i][0];
+        }
+        return first;
+    }
+
+    /**
+     * Every output of {@code model} for every example of {@code data} (DL4J features), run by
+     * LiteRT with XNNPACK in one call: {@code [example][output]}, outputs in the graph's order,
+     * dequantized where int8.
+     */
+    public float[][][] allOutputs(Path model, DataSet data) {
         float[][] rows = TfliteInterpreter.rows(data);
         try (TfliteInterpreter interpreter = TfliteInterpreter.open(model)) {
             byte[] first = interpreter.encodeInput(rows[0]);
@@ -132,14 +147,20 @@ public final class LiteRt {
                 System.arraycopy(interpreter.encodeInput(rows[i]), 0, inputs, i * first.length, first.length);
             }
             byte[] outputs = run(model, inputs, Kernels.XNNPACK).bytes();
-            int outputBytes = outputs.length / rows.length;
-            if (outputBytes * rows.length != outputs.length || outputBytes == 0) {
+            List<TfliteInterpreter.OutputTensor> tensors = interpreter.outputs();
+            int perImage = tensors.stream().mapToInt(TfliteInterpreter.OutputTensor::bytes).sum();
+            if (perImage * rows.length != outputs.length) {
                 throw new IllegalStateException("LiteRT returned " + outputs.length + " output bytes for "
-                        + rows.length + " images of " + model.getFileName());
+                        + rows.length + " images of " + model.getFileName() + ", expected " + perImage + " per image");
             }
-            float[][] decoded = new float[rows.length][];
+            float[][][] decoded = new float[rows.length][tensors.size()][];
             for (int i = 0; i < rows.length; i++) {
-                decoded[i] = interpreter.decode(Arrays.copyOfRange(outputs, i * outputBytes, (i + 1) * outputBytes));
+                int from = i * perImage;
+                for (int k = 0; k < tensors.size(); k++) {
+                    int to = from + tensors.get(k).bytes();
+                    decoded[i][k] = tensors.get(k).decode(Arrays.copyOfRange(outputs, from, to));
+                    from = to;
+                }
             }
             return decoded;
         }

@@ -79,11 +79,4 @@ public record NetworkAgreement(int images, int sameClass, int withinOneStep, dou
     public double networkAccuracy() {
         return (double) networkCorrect / images;
     }
-
-    @Override
-    public String toString() {
-        return String.format(java.util.Locale.ROOT,
-                "same class on %.1f %% of %d images; every output within 1/256 on %.1f %%; largest difference %.2e",
-                100 * classAgreement(), images, 100 * withinOneStepShare(), largestDifference);
-    }
 }

@@ -18,7 +18,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A .tflite model running in the real TensorFlow Lite 2.6 interpreter, in this process. DJL's
@@ -47,6 +51,9 @@ public final class TfliteInterpreter implements AutoCloseable {
     private final ActivationParams outputParams;
     private final ByteBuffer input;
     private final ByteBuffer output;
+    /** Every graph output in order (the first is {@link #output}). */
+    private final List<OutputTensor> outputs;
+    private final Map<Integer, Object> outputBuffers = new HashMap<>();
 
     private TfliteInterpreter(ByteBuffer model, int threads) {
         this.model = model;
@@ -62,7 +69,47 @@ public final class TfliteInterpreter implements AutoCloseable {
         inputParams = int8Input ? params(in) : null;
         outputParams = int8Output ? params(out) : null;
         input = ByteBuffer.allocateDirect(in.numBytes()).order(ByteOrder.nativeOrder());
-        output = ByteBuffer.allocateDirect(out.numBytes()).order(ByteOrder.nativeOrder());
+        List<OutputTensor> all = new ArrayList<>();
+        for (int k = 0; k < interpreter.getOutputTensorCount(); k++) {
+            Tensor t = interpreter.getOutputTensor(k);
+            boolean int8 = t.dataType() == org.tensorflow.lite.DataType.INT8;
+            all.add(new OutputTensor(t.name(), t.shape(), int8, int8 ? params(t) : null, t.numBytes()));
+            outputBuffers.put(k, ByteBuffer.allocateDirect(t.numBytes()).order(ByteOrder.nativeOrder()));
+        }
+        outputs = List.copyOf(all);
+        output = (ByteBuffer) outputBuffers.get(0);
+    }
+
+    /**
+     * One output tensor as the interpreter reports it: name, shape, int8 (with its scale and zero
+     * point) or float32, and its size in bytes.
+     */
+    public record OutputTensor(String name, int[] shape, boolean int8, ActivationParams params, int bytes) {
+        public OutputTensor {
+            shape = shape.clone();
+        }
+
+        @Override
+        public int[] shape() {
+            return shape.clone();
+        }
+
+        /** This tensor's raw bytes as numbers: dequantized int8, or native-order float32. */
+        public float[] decode(byte[] raw) {
+            if (raw.length != bytes) {
+                throw new IllegalArgumentException("Output '" + name + "' has " + bytes + " bytes, got " + raw.length);
+            }
+            if (int8) {
+                float[] values = new float[raw.length];
+                for (int i = 0; i < raw.length; i++) {
+                    values[i] = (float) params.dequantize(raw[i]);
+                }
+                return values;
+            }
+            float[] values = new float[raw.length / 4];
+            ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder()).asFloatBuffer().get(values);
+            return values;
+        }
     }
 
     /** Loads the model in {@code file} with one interpreter thread. */
@@ -139,6 +186,11 @@ public final class TfliteInterpreter implements AutoCloseable {
         return outputParams;
     }
 
+    /** Every output tensor of the graph, in order; the first is the one {@link #runRaw} returns. */
+    public List<OutputTensor> outputs() {
+        return outputs;
+    }
+
     /**
      * Runs one example of DL4J features and returns the output tensor's raw bytes: int8 values
      * for an int8 output, little-endian float32 for a float output.
@@ -150,13 +202,38 @@ public final class TfliteInterpreter implements AutoCloseable {
 
     /** Runs one example given as the input tensor's raw bytes; returns the output's raw bytes. */
     public byte[] runRaw(byte[] inputBytes) {
+        fillInput(inputBytes);
+        return invoke();
+    }
+
+    /**
+     * Runs one example given as the input tensor's raw bytes; returns every output tensor's raw
+     * bytes, in the order of {@link #outputs()}.
+     */
+    public byte[][] runRawOutputs(byte[] inputBytes) {
+        fillInput(inputBytes);
+        input.rewind();
+        for (Object buffer : outputBuffers.values()) {
+            ((ByteBuffer) buffer).clear();
+        }
+        interpreter.runForMultipleInputsOutputs(new Object[] {input}, outputBuffers);
+        byte[][] raw = new byte[outputs.size()][];
+        for (int k = 0; k < raw.length; k++) {
+            ByteBuffer buffer = (ByteBuffer) outputBuffers.get(k);
+            raw[k] = new byte[buffer.capacity()];
+            buffer.rewind();
+            buffer.get(raw[k]);
+        }
+        return raw;
+    }
+
+    private void fillInput(byte[] inputBytes) {
         if (inputBytes.length != input.capacity()) {
             throw new IllegalArgumentException("Input has " + inputBytes.length + " bytes; the model's input "
                     + Arrays.toString(inputShape) + " takes " + input.capacity());
         }
         input.clear();
         input.put(inputBytes);
-        return invoke();
     }
 
     /** Runs one example; the output as floats (dequantized for an int8 output). */
@@ -283,18 +360,9 @@ public final class TfliteInterpreter implements AutoCloseable {
         return bytes;
     }
 
-    /** One output tensor's raw bytes as floats (dequantized for an int8 output). */
+    /** The first output tensor's raw bytes as floats (dequantized for an int8 output). */
     float[] decode(byte[] raw) {
-        if (int8Output) {
-            float[] values = new float[raw.length];
-            for (int i = 0; i < raw.length; i++) {
-                values[i] = (float) outputParams.dequantize(raw[i]);
-            }
-            return values;
-        }
-        float[] values = new float[raw.length / 4];
-        ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder()).asFloatBuffer().get(values);
-        return values;
+        return outputs.get(0).decode(raw);
     }
 
     static int argMax(float[] values) {

@@ -2,8 +2,6 @@ package org.condition4j.stats;
 
 import org.apache.commons.statistics.interval.BinomialConfidenceInterval;
 
-import java.util.Locale;
-
 /**
  * An accuracy measured on a finite test set: {@code correct} of {@code images} predictions right,
  * with its 95 % Wilson score interval (which, unlike the normal approximation, stays inside
@@ -42,9 +40,12 @@ public record Accuracy(int correct, int images) {
         return new Interval(i.getLowerBound(), i.getUpperBound(), CONFIDENCE);
     }
 
-    /** "98.21 % [97.95, 98.44] % (10000 images)". */
+    /**
+     * "9821 of 10000 right": the exact counts, for logs and test messages. Pages write an accuracy
+     * with {@code report.Format}, which this package does not see.
+     */
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%.2f %% %s (%d images)", 100 * value(), interval().percent(2), images);
+        return correct + " of " + images + " right";
     }
 }

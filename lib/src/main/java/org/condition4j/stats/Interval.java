@@ -20,11 +20,4 @@ public record Interval(double lower, double upper, double confidence) {
     public double halfWidth() {
         return (upper - lower) / 2;
     }
-
-    /** "[97.91, 98.43] %" with {@code decimals} digits after the point. */
-    public String percent(int decimals) {
-        String f = "%." + decimals + "f";
-        return "[" + String.format(java.util.Locale.ROOT, f, 100 * lower) + ", "
-                + String.format(java.util.Locale.ROOT, f, 100 * upper) + "] %";
-    }
 }

@@ -2,8 +2,6 @@ package org.condition4j.stats;
 
 import org.apache.commons.statistics.inference.BinomialTest;
 
-import java.util.Locale;
-
 /**
  * Two models' predictions on the same images, compared with the exact McNemar test: only the
  * images where exactly one model is right carry information, and if the models were equally
@@ -46,8 +44,11 @@ public record PairedComparison(int images, int onlyFirstRight, int onlySecondRig
         return pValue < ALPHA;
     }
 
-    /** "significant (p = 0.003)" or "not significant (p = 0.41)". */
+    /**
+     * "significant" or "not significant" (at {@link #ALPHA}). Pages write the verdict with its
+     * p-value by {@code report.Format.significance}, which this package does not see.
+     */
     public String verdict() {
-        return (significant() ? "significant" : "not significant") + String.format(Locale.ROOT, " (p = %.2g)", pValue);
+        return significant() ? "significant" : "not significant";
     }
 }

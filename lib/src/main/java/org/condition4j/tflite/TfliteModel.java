@@ -1,5 +1,6 @@
 package org.condition4j.tflite;
 
+import org.condition4j.io.AtomicFiles;
 import org.tensorflow.lite.schema.ActivationFunctionType;
 import org.tensorflow.lite.schema.BufferT;
 import org.tensorflow.lite.schema.BuiltinOperator;
@@ -26,29 +27,35 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
  * Reads a .tflite file back: its operators and tensors as records ({@code Tables.operators} and
  * {@code Tables.tensors} show them), quantization parameters, and the raw values of constant tensors, e.g. to count the zeros or distinct values
- * of the int8 weights that were actually written.
+ * of the int8 weights that were actually written. Derived copies ({@link #withOutputAdded},
+ * {@link #withInt8Values}, {@link #withInt32Values}) change one thing and keep everything else.
  *
  * <pre>{@code
  * TfliteModel model = TfliteModel.read(path);
  * model.tensors();                           // name, type, shape, scales, zero points, bytes
  * for (String w : model.weightTensorNames()) { byte[] q = model.int8Values(w); ... }
+ * model.withOutputAdded(model.logitsTensorName().orElseThrow()).writeTo(copy);
  * }</pre>
  */
 public final class TfliteModel {
+    /** The verified bytes this model was read from; a derived copy starts from a fresh unpacking of them. */
+    private final byte[] bytes;
+    private final String source;
     private final ModelT model;
     private final SubGraphT graph;
-    private final int sizeBytes;
 
-    private TfliteModel(ModelT model, int sizeBytes) {
+    private TfliteModel(byte[] bytes, String source, ModelT model) {
+        this.bytes = bytes;
+        this.source = source;
         this.model = model;
         this.graph = model.getSubgraphs()[0];
-        this.sizeBytes = sizeBytes;
     }
 
     /**
@@ -74,17 +81,31 @@ public final class TfliteModel {
 
     private static TfliteModel of(byte[] bytes, String source) {
         TfliteVerifier.verify(bytes, source);
-        ModelT model;
+        ModelT model = unpack(bytes, source);
+        if (model.getSubgraphs().length != 1) {
+            throw new IllegalArgumentException(source + ": expected one subgraph, found " + model.getSubgraphs().length);
+        }
+        return new TfliteModel(bytes.clone(), source, model);
+    }
+
+    private static ModelT unpack(byte[] bytes, String source) {
         try {
-            model = Model.getRootAsModel(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN)).unpack();
+            return Model.getRootAsModel(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN)).unpack();
         } catch (RuntimeException e) {
             // only reachable through parts the verifier does not model (options of exotic operators)
             throw new IllegalArgumentException(source + " is not a valid TFLite model (damaged?): " + e, e);
         }
-        if (model.getSubgraphs().length != 1) {
-            throw new IllegalArgumentException(source + ": expected one subgraph, found " + model.getSubgraphs().length);
-        }
-        return new TfliteModel(model, bytes.length);
+    }
+
+    /** The file's bytes (a derived copy's as serialized). */
+    public byte[] toBytes() {
+        return bytes.clone();
+    }
+
+    /** Writes this model to {@code file} atomically and returns the path. */
+    public Path writeTo(Path file) {
+        AtomicFiles.write(file, bytes);
+        return file;
     }
 
     /** One tensor: type is the schema's name ("INT8", "FLOAT32", ...); scales empty when not quantized. */
@@ -104,7 +125,7 @@ public final class TfliteModel {
                                String options) {}
 
     public int sizeBytes() {
-        return sizeBytes;
+        return bytes.length;
     }
 
     public long schemaVersion() {
@@ -136,6 +157,84 @@ public final class TfliteModel {
     public TensorInfo output() {
         int i = graph.getOutputs()[0];
         return info(i, graph.getTensors()[i]);
+    }
+
+    /** Every graph output, in order. */
+    public List<TensorInfo> outputs() {
+        return Arrays.stream(graph.getOutputs()).mapToObj(i -> info(i, graph.getTensors()[i])).toList();
+    }
+
+    /**
+     * The logits: the input of the SOFTMAX that computes the graph's (first) output; empty when
+     * the output does not come from a SOFTMAX.
+     */
+    public Optional<String> logitsTensorName() {
+        int output = graph.getOutputs()[0];
+        for (OperatorT op : graph.getOperators()) {
+            int code = model.getOperatorCodes()[(int) op.getOpcodeIndex()].getBuiltinCode();
+            if (code == BuiltinOperator.SOFTMAX && op.getOutputs().length == 1 && op.getOutputs()[0] == output) {
+                return Optional.of(graph.getTensors()[op.getInputs()[0]].getName());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A copy whose graph outputs are this model's followed by {@code tensorName}, e.g. the
+     * logits, so that an interpreter that only returns graph outputs returns that tensor too.
+     * Operators, tensors and constants are unchanged, so every tensor is computed as before.
+     */
+    public TfliteModel withOutputAdded(String tensorName) {
+        int added = index(tensorName);
+        if (Arrays.stream(graph.getOutputs()).anyMatch(o -> o == added)) {
+            throw new IllegalArgumentException("Tensor '" + tensorName + "' is already an output of " + source);
+        }
+        return derive("with output '" + tensorName + "' added", copy -> {
+            SubGraphT g = copy.getSubgraphs()[0];
+            int[] outputs = Arrays.copyOf(g.getOutputs(), g.getOutputs().length + 1);
+            outputs[outputs.length - 1] = added;
+            g.setOutputs(outputs);
+        });
+    }
+
+    /** A copy in which the INT8 constant tensor {@code tensorName} holds {@code values} (as many as before). */
+    public TfliteModel withInt8Values(String tensorName, byte[] values) {
+        return withData(tensorName, TensorType.INT8, values);
+    }
+
+    /** A copy in which the INT32 constant tensor {@code tensorName} holds {@code values} (as many as before). */
+    public TfliteModel withInt32Values(String tensorName, int[] values) {
+        return withData(tensorName, TensorType.INT32, ModelBuilder.littleEndian(values));
+    }
+
+    private TfliteModel withData(String tensorName, byte type, byte[] data) {
+        byte[] old = data(tensorName, type);
+        if (old.length != data.length) {
+            throw new IllegalArgumentException("Tensor '" + tensorName + "' holds " + old.length + " bytes; "
+                    + data.length + " given");
+        }
+        int tensor = index(tensorName);
+        return derive("with tensor '" + tensorName + "' changed", copy -> {
+            SubGraphT g = copy.getSubgraphs()[0];
+            int[] unsigned = new int[data.length]; // the object API keeps ubyte vectors as int[]
+            for (int i = 0; i < data.length; i++) {
+                unsigned[i] = data[i] & 0xff;
+            }
+            // a buffer of its own, so that another tensor sharing the old one keeps its values
+            BufferT buffer = new BufferT();
+            buffer.setData(unsigned);
+            BufferT[] buffers = Arrays.copyOf(copy.getBuffers(), copy.getBuffers().length + 1);
+            buffers[buffers.length - 1] = buffer;
+            copy.setBuffers(buffers);
+            g.getTensors()[tensor].setBuffer(buffers.length - 1);
+        });
+    }
+
+    /** A verified copy of this model after {@code change} edited a fresh unpacking of it. */
+    private TfliteModel derive(String what, Consumer<ModelT> change) {
+        ModelT copy = unpack(bytes, source);
+        change.accept(copy);
+        return of(copy.serializeToBinary(), source + " " + what);
     }
 
     public List<OperatorInfo> operators() {

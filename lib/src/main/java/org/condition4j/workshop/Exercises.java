@@ -1,13 +1,13 @@
 package org.condition4j.workshop;
 
-import java.util.Locale;
+import org.condition4j.report.Format;
 
 /**
  * The check cells after the notebooks' "try it" exercises: each tells a participant whether the
  * figures their changed setting produced are plausible, and why. The limits are what the
  * technique guarantees (a file cannot hold fewer zeros than were pruned, nor more distinct
  * values than clusters) or what it normally costs, with room for the sampling noise of an
- * accuracy measured on a finite number of test images.
+ * accuracy measured on a finite number of test images. Figures are written by {@link Format}.
  */
 public final class Exercises {
     /** Calibration on at least this many images normally covers every activation's range. */
@@ -38,23 +38,23 @@ public final class Exercises {
         double noise = noise(floatAccuracy, images);
         double cost = floatAccuracy - int8Accuracy;
         if (cost < -noise) {
-            return new Verdict(false, String.format(Locale.ROOT, "int8 is %s above float, more than the noise of %,d "
-                    + "images (%s): rounding does not make a network better. Were both measured on the same images?",
-                    points(-cost), images, points(noise)));
+            return new Verdict(false, "int8 is " + Format.points(-cost) + " against float, more than the noise of "
+                    + Format.count(images) + " images (" + Format.margin(noise) + "): rounding does not make a "
+                    + "network better. Were both measured on the same images?");
         }
         if (samples >= ENOUGH_CALIBRATION_IMAGES && cost > NORMAL_COST + noise) {
-            return new Verdict(false, String.format(Locale.ROOT, "%d calibration images normally cover every "
-                    + "activation's range, yet int8 loses %s. Check that calibration used training images scaled "
-                    + "like the test images.", samples, points(cost)));
+            return new Verdict(false, Format.count(samples) + " calibration images normally cover every "
+                    + "activation's range, yet int8 accuracy changes by " + Format.points(-cost) + ". Check that "
+                    + "calibration used training images scaled like the test images.");
         }
         if (samples < ENOUGH_CALIBRATION_IMAGES) {
-            return new Verdict(true, String.format(Locale.ROOT, "With %d calibration images int8 accuracy is %s "
-                    + "against float. So few images can miss the largest activations, which are then clipped, and "
-                    + "the loss shows up as the sample shrinks. Try 1, 10 and 500.", samples, change(-cost, noise)));
+            return new Verdict(true, "With " + Format.count(samples) + " calibration images int8 accuracy is "
+                    + change(-cost, noise) + " against float. So few images can miss the largest activations, which "
+                    + "are then clipped, and the loss shows up as the sample shrinks. Try 1, 10 and 500.");
         }
-        return new Verdict(true, String.format(Locale.ROOT, "With %d calibration images int8 accuracy is %s against "
-                + "float: the ranges cover the activations, and each tensor's 256 levels are fine enough.",
-                samples, change(-cost, noise)));
+        return new Verdict(true, "With " + Format.count(samples) + " calibration images int8 accuracy is "
+                + change(-cost, noise) + " against float: the ranges cover the activations, and each tensor's 256 "
+                + "levels are fine enough.");
     }
 
     /**
@@ -69,17 +69,17 @@ public final class Exercises {
     public static Verdict quantizationAware(int trainImages, double classAgreement, int images) {
         requirePositive(trainImages, "training images");
         if (classAgreement <= chance(images)) {
-            return new Verdict(false, String.format(Locale.ROOT, "The file picks the network's digit on only %s of "
-                    + "%,d images, no more often than guessing would. Whatever the training data, the exported int8 "
-                    + "file computes what the fake-quantized network computes, up to rounding: this file is not "
-                    + "the export of this network (other ranges, or the network changed after export).",
-                    percent(classAgreement), images));
+            return new Verdict(false, "The file picks the network's digit on only " + Format.percent(classAgreement)
+                    + " of " + Format.count(images) + " images, no more often than guessing would. Whatever the "
+                    + "training data, the exported int8 file computes what the fake-quantized network computes, up "
+                    + "to rounding: this file is not the export of this network (other ranges, or the network "
+                    + "changed after export).");
         }
-        return new Verdict(true, String.format(Locale.ROOT, "After fine-tuning on %,d images the file agrees with the "
-                + "network on %s of %,d images: the int8 model is the network that trained, however little data "
-                + "it trained on; where they differ, int8 rounding tipped an image the network was unsure of. "
-                + "Accuracy is another matter: compare it with the post-training model.",
-                trainImages, percent(classAgreement), images));
+        return new Verdict(true, "After fine-tuning on " + Format.count(trainImages) + " images the file agrees with "
+                + "the network on " + Format.percent(classAgreement) + " of " + Format.count(images) + " images: the "
+                + "int8 model is the network that trained, however little data it trained on; where they differ, "
+                + "int8 rounding tipped an image the network was unsure of. Accuracy is another matter: compare it "
+                + "with the post-training model.");
     }
 
     /**
@@ -102,31 +102,31 @@ public final class Exercises {
             throw new IllegalArgumentException("A target sparsity is a fraction in [0, 1), got " + targetSparsity);
         }
         if (fileSparsity < targetSparsity - 0.01) {
-            return new Verdict(false, String.format(Locale.ROOT, "You asked for %s zeros but the file holds %s. The "
-                    + "masks zero at least the target share of every pruned layer: export the stripped network, "
-                    + "and fine-tune with the pruning listeners attached.", percent(targetSparsity), percent(fileSparsity)));
+            return new Verdict(false, "You asked for " + Format.percent(targetSparsity) + " zeros but the file holds "
+                    + Format.percent(fileSparsity) + ". The masks zero at least the target share of every pruned "
+                    + "layer: export the stripped network, and fine-tune with the pruning listeners attached.");
         }
         if (fileSparsity > targetSparsity + 0.05) {
-            return new Verdict(false, String.format(Locale.ROOT, "The file holds %s zeros for a target of %s: int8 "
-                    + "rounding turns only a few tiny weights into extra zeros. Was the target changed in both "
-                    + "places?", percent(fileSparsity), percent(targetSparsity)));
+            return new Verdict(false, "The file holds " + Format.percent(fileSparsity) + " zeros for a target of "
+                    + Format.percent(targetSparsity) + ": int8 rounding turns only a few tiny weights into extra "
+                    + "zeros. Was the target changed in both places?");
         }
         if (targetSparsity >= 0.5 && gzipBytes >= unprunedGzipBytes) {
-            return new Verdict(false, String.format(Locale.ROOT, "At %s zeros the file should compress better than "
-                    + "the unpruned one, but gzips to %,d bytes against %,d.", percent(fileSparsity), gzipBytes,
-                    unprunedGzipBytes));
+            return new Verdict(false, "At " + Format.percent(fileSparsity) + " zeros the file should compress better "
+                    + "than the unpruned one, but gzips to " + Format.kilobytes(gzipBytes) + " against "
+                    + Format.kilobytes(unprunedGzipBytes) + ".");
         }
         double cost = unprunedInt8Accuracy - int8Accuracy;
         double noise = noise(unprunedInt8Accuracy, images);
         if (targetSparsity <= MODERATE_SPARSITY && cost > NORMAL_COST + noise) {
-            return new Verdict(false, String.format(Locale.ROOT, "Pruned to %s and fine-tuned, a network this size "
-                    + "normally keeps its accuracy within two points, but this one loses %s. Did the fine-tuning "
-                    + "run, with the pruning listeners?", percent(targetSparsity), points(cost)));
+            return new Verdict(false, "Pruned to " + Format.percent(targetSparsity) + " and fine-tuned, a network "
+                    + "this size normally keeps its accuracy within two points, but this one changes by "
+                    + Format.points(-cost) + ". Did the fine-tuning run, with the pruning listeners?");
         }
-        return new Verdict(true, String.format(Locale.ROOT, "%s zeros in the file (target %s), gzip %s of the "
-                + "unpruned file, accuracy %s. %s", percent(fileSparsity), percent(targetSparsity),
-                percent((double) gzipBytes / unprunedGzipBytes), change(-cost, noise),
-                targetSparsity > MODERATE_SPARSITY ? "Beyond 80 % the few remaining weights cannot carry the "
+        return new Verdict(true, Format.percent(fileSparsity) + " zeros in the file (target "
+                + Format.percent(targetSparsity) + "), gzip " + Format.percent((double) gzipBytes / unprunedGzipBytes)
+                + " of the unpruned file, accuracy " + change(-cost, noise) + ". "
+                + (targetSparsity > MODERATE_SPARSITY ? "Beyond 80 % the few remaining weights cannot carry the "
                         + "whole task, so a loss is expected: that is the trade-off." : "Moderate pruning with "
                         + "fine-tuning costs little."));
     }
@@ -139,20 +139,21 @@ public final class Exercises {
                                      double unclusteredInt8Accuracy, int images) {
         requirePositive(clusters, "clusters");
         if (maxDistinctInFile > clusters) {
-            return new Verdict(false, String.format(Locale.ROOT, "A weight tensor in the file holds %d distinct "
-                    + "values, more than the %d clusters. With one scale per tensor each centroid becomes one int8 "
-                    + "value: export the stripped network with per-tensor weights.", maxDistinctInFile, clusters));
+            return new Verdict(false, "A weight tensor in the file holds " + Format.count(maxDistinctInFile)
+                    + " distinct values, more than the " + Format.count(clusters) + " clusters. With one scale per "
+                    + "tensor each centroid becomes one int8 value: export the stripped network with per-tensor "
+                    + "weights.");
         }
         double cost = unclusteredInt8Accuracy - int8Accuracy;
         double noise = noise(unclusteredInt8Accuracy, images);
         if (clusters >= ENOUGH_CLUSTERS && cost > NORMAL_COST + noise) {
-            return new Verdict(false, String.format(Locale.ROOT, "With %d clusters and fine-tuning the accuracy "
-                    + "normally stays within two points, but it drops by %s. Did the fine-tuning run with the "
-                    + "clustering listeners?", clusters, points(cost)));
+            return new Verdict(false, "With " + Format.count(clusters) + " clusters and fine-tuning the accuracy "
+                    + "normally stays within two points, but it changes by " + Format.points(-cost) + ". Did the "
+                    + "fine-tuning run with the clustering listeners?");
         }
-        return new Verdict(true, String.format(Locale.ROOT, "At most %d distinct values per tensor (of %d allowed), "
-                + "accuracy %s. %s", maxDistinctInFile, clusters, change(-cost, noise),
-                clusters < ENOUGH_CLUSTERS ? "Fewer clusters approximate the weights more coarsely, so some loss "
+        return new Verdict(true, "At most " + Format.count(maxDistinctInFile) + " distinct values per tensor (of "
+                + Format.count(clusters) + " allowed), accuracy " + change(-cost, noise) + ". "
+                + (clusters < ENOUGH_CLUSTERS ? "Fewer clusters approximate the weights more coarsely, so some loss "
                         + "is expected; fine-tuning wins part of it back." : "Enough clusters represent the "
                         + "weights closely."));
     }
@@ -166,19 +167,10 @@ public final class Exercises {
         return Math.max(0.005, 3 * Math.sqrt(accuracy * (1 - accuracy) / images));
     }
 
-    /** "unchanged within noise (+0.20 points)", "down 3.10 points". */
-    private static String change(double delta, double noise) {
-        return Math.abs(delta) <= noise
-                ? String.format(Locale.ROOT, "unchanged within noise (%+.2f points)", 100 * delta)
-                : (delta > 0 ? "up " : "down ") + points(Math.abs(delta));
-    }
-
-    private static String points(double fraction) {
-        return String.format(Locale.ROOT, "%.2f points", 100 * fraction);
-    }
-
-    private static String percent(double fraction) {
-        return String.format(Locale.ROOT, "%.1f %%", 100 * fraction);
+    /** "unchanged within noise (+0.20 points, noise ±1.88 points)", "down (-3.10 points, noise ±1.88 points)". */
+    static String change(double delta, double noise) {
+        String figures = " (" + Format.points(delta) + ", noise " + Format.margin(noise) + ")";
+        return (Math.abs(delta) <= noise ? "unchanged within noise" : delta > 0 ? "up" : "down") + figures;
     }
 
     private static void requirePositive(int value, String what) {

@@ -11,7 +11,12 @@ import java.util.Locale;
 public enum MetricKey {
     /** Which model the file is: baseline, float, post_training_quant, ... */
     MODEL,
-    /** Accuracy of the float network (or float file) the model comes from. */
+    /**
+     * Accuracy of the float network the file was exported from, as it was just before export: the
+     * baseline for the float and post-training files, the technique's own fine-tuned network for
+     * QAT, pruning, clustering and PCQAT (never the baseline's there: that is
+     * {@link #BASELINE_FLOAT_ACCURACY}). {@link NpuOverview#FLOAT_ACCURACY_COLUMN} shows it.
+     */
     FLOAT_ACCURACY,
     /** Accuracy of the int8 file, run by LiteRT. */
     INT8_ACCURACY,

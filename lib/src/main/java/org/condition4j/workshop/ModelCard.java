@@ -53,13 +53,17 @@ public record ModelCard(
                               Double offChipFlashKiB, Long encodedWeightBytes, Long cycles, Double inferenceMillis) {}
 
     /**
-     * Golden vectors: {@code count} test images, their input tensors back to back in
-     * {@code inputFile} and the interpreter's output tensors back to back in {@code outputFile},
-     * each tensor exactly as the model stores it (see {@link TensorFormat}).
+     * Golden vectors: the {@code count} test images the model is least sure of, one per digit,
+     * chosen from the first {@code pool} MNIST test images ({@code testImageIndices} are indices
+     * into the MNIST test set, with their labels and the model's predictions); their input tensors
+     * back to back in {@code inputFile}, the interpreter's output tensors back to back in
+     * {@code outputFile} and, for an int8 model, its logits (tensor {@code logitsTensor}, the
+     * input of the final SOFTMAX) back to back in {@code logitsFile}; each tensor exactly as the
+     * model stores it (see {@link TensorFormat}). The logits fields are null for a float model.
      */
-    public record GoldenVectors(int count, String inputFile, String outputFile, TensorFormat input,
-                                TensorFormat output, List<Integer> testImageIndices, List<Integer> labels,
-                                List<Integer> predictions) {
+    public record GoldenVectors(int count, int pool, List<Integer> testImageIndices, List<Integer> labels,
+                                List<Integer> predictions, String inputFile, TensorFormat input, String outputFile,
+                                TensorFormat output, String logitsTensor, String logitsFile, TensorFormat logits) {
         public GoldenVectors {
             testImageIndices = List.copyOf(testImageIndices);
             labels = List.copyOf(labels);

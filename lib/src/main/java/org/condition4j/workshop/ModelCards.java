@@ -3,9 +3,11 @@ package org.condition4j.workshop;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.condition4j.data.Mnist;
 import org.condition4j.io.AtomicFiles;
 import org.condition4j.model.SeedCnn;
 import org.condition4j.io.FileSizes;
+import org.condition4j.report.Format;
 import org.condition4j.report.Tables;
 import org.condition4j.stats.Accuracy;
 import org.condition4j.stats.Interval;
@@ -35,20 +37,23 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
  * Writes a model card beside a {@code .tflite} file: {@code <model>.card.json} (for tools),
- * {@code <model>.card.md} (for people) and the golden vectors {@code <model>.golden_input.bin}
- * and {@code <model>.golden_output.bin}. The figures come from what is in the file (hash, sizes,
- * weights counted), from the notebook's metrics JSON (accuracies) and from Vela's reports; the
- * golden outputs from running the golden inputs through the TFLite interpreter.
+ * {@code <model>.card.md} (for people) and the golden vectors {@code <model>.golden_input.bin},
+ * {@code <model>.golden_output.bin} and, for an int8 model, {@code <model>.golden_logits.bin}.
+ * The figures come from what is in the file (hash, sizes, weights counted), from the notebook's
+ * metrics JSON (accuracies) and from Vela's reports; the golden images are those the model is
+ * least sure of ({@link GoldenImages}), their outputs and logits computed by the TFLite interpreter.
  */
 public final class ModelCards {
-    /** How many test images the golden vectors hold: enough to catch a wrong kernel, small enough to paste. */
-    public static final int GOLDEN_IMAGES = 5;
+    /** How many test images the golden vectors hold: one per digit, small enough to paste. */
+    public static final int GOLDEN_IMAGES = Mnist.CLASSES;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -82,7 +87,7 @@ public final class ModelCards {
     /**
      * Writes the card of every {@code .tflite} in {@code dir}, with the Vela reports of each
      * model (by file name without extension; a model without reports gets none) and golden
-     * vectors from the first images of {@code testImages}.
+     * vectors chosen from {@code testImages}, the first test images in file order.
      */
     public static List<ModelCard> writeAll(Path dir, RunParameters params, Map<String, Map<VelaTarget, VelaReport>> vela,
                                            DataSet testImages) {
@@ -97,14 +102,19 @@ public final class ModelCards {
         return cards;
     }
 
-    /** Writes the card of {@code model} and its golden vectors (the first {@link #GOLDEN_IMAGES} of {@code testImages}). */
+    /**
+     * Writes the card of {@code model} and its golden vectors: the {@link #GOLDEN_IMAGES} images
+     * of {@code testImages} (the first test images in file order, so that a position is an index
+     * into the MNIST test set) the model is least sure of. The more images, the harder the chosen
+     * ones: a pool of the first few hundred may hold no image the model gets wrong.
+     */
     public static ModelCard write(Path model, RunParameters params, Map<VelaTarget, VelaReport> vela, DataSet testImages) {
         if (!Files.isRegularFile(model)) {
             throw new IllegalArgumentException("No model file " + model + "; run the notebook that writes it first");
         }
         if (testImages.numExamples() < GOLDEN_IMAGES) {
-            throw new IllegalArgumentException("Golden vectors need the first " + GOLDEN_IMAGES + " test images, got "
-                    + testImages.numExamples());
+            throw new IllegalArgumentException("Golden vectors are chosen from the first test images; need at least "
+                    + GOLDEN_IMAGES + ", got " + testImages.numExamples());
         }
         String name = baseName(model);
         Metrics metrics = Metrics.readOrCreateFor(model);
@@ -161,7 +171,7 @@ public final class ModelCards {
 
     private static String interval(ModelCard card, String kind) {
         return card.accuracy().stream().filter(a -> a.kind().equals(kind) && a.intervalLow() != null)
-                .map(a -> Tables.percentInterval(new Interval(a.intervalLow(), a.intervalHigh(), Accuracy.CONFIDENCE)))
+                .map(a -> Format.interval(new Interval(a.intervalLow(), a.intervalHigh(), Accuracy.CONFIDENCE)))
                 .findFirst().orElse("");
     }
 
@@ -195,42 +205,113 @@ public final class ModelCards {
                 ran ? r.encodedWeightBytes() : null, ran ? r.totalCycles() : null, ran ? r.inferenceMillis() : null);
     }
 
-    private static ModelCard.GoldenVectors golden(Path model, DataSet testImages) {
-        float[][] features = testImages.getFeatures().toFloatMatrix();
-        int[] labels = testImages.getLabels().argMax(1).toIntVector();
+    /**
+     * The golden vectors of {@code model}, chosen from {@code pool}. Neither interpreter returns a
+     * tensor that is not a graph output, so the logits come from a copy of the file whose graph
+     * outputs also hold the SOFTMAX's input: same operators, tensors and constants, so it computes
+     * the model's tensors exactly (its first output is checked against the model's). LiteRT runs
+     * that copy on the whole pool to choose (fast; a one-step rounding difference from 2.6 only
+     * moves a margin by a step); the 2.6 interpreter, the bit-exact reference, computes the vectors.
+     */
+    private static ModelCard.GoldenVectors golden(Path model, DataSet pool) {
+        TfliteModel file = TfliteModel.read(model);
+        Optional<String> logitsTensor = file.logitsTensorName();
+        Optional<TfliteModel> withLogits = logitsTensor.map(file::withOutputAdded);
+        int[] labels = pool.getLabels().argMax(1).toIntVector();
+        float[][] features = pool.getFeatures().toFloatMatrix();
+        List<Integer> chosen = GoldenImages.choose(labels, scores(model, withLogits, pool), GOLDEN_IMAGES);
+        // golden logits for int8 models only: a float model has no requantization to get wrong
+        Optional<TfliteModel> goldenLogits = withLogits.filter(m -> file.output().type().equals("INT8"));
         ByteArrayOutputStream inputs = new ByteArrayOutputStream();
         ByteArrayOutputStream outputs = new ByteArrayOutputStream();
+        ByteArrayOutputStream logits = new ByteArrayOutputStream();
         List<Integer> predictions = new ArrayList<>();
         ModelCard.TensorFormat inputFormat;
         ModelCard.TensorFormat outputFormat;
-        try (TfliteInterpreter interpreter = TfliteInterpreter.open(model)) {
-            inputFormat = format(interpreter.int8Input(), interpreter.inputShape(),
-                    interpreter.int8Input() ? interpreter.inputParams() : null);
-            outputFormat = format(interpreter.int8Output(), interpreter.outputShape(),
-                    interpreter.int8Output() ? interpreter.outputParams() : null);
-            for (int i = 0; i < GOLDEN_IMAGES; i++) {
+        ModelCard.TensorFormat logitsFormat = null;
+        try (TfliteInterpreter interpreter = TfliteInterpreter.open(model);
+             TfliteInterpreter copy = goldenLogits.map(m -> TfliteInterpreter.of(m.toBytes(), 1)).orElse(null)) {
+            inputFormat = format(interpreter.int8Input(), interpreter.inputShape(), interpreter.inputParams());
+            outputFormat = format(interpreter.outputs().get(0));
+            if (copy != null) {
+                logitsFormat = format(copy.outputs().get(1));
+            }
+            for (int i : chosen) {
                 byte[] in = interpreter.encodeInput(features[i]);
+                byte[] out = interpreter.runRaw(in);
                 inputs.writeBytes(in);
-                outputs.writeBytes(interpreter.runRaw(in));
-                predictions.add(interpreter.predict(features[i]));
+                outputs.writeBytes(out);
+                predictions.add(GoldenImages.argMax(interpreter.outputs().get(0).decode(out)));
+                if (copy != null) {
+                    byte[][] both = copy.runRawOutputs(in);
+                    if (!Arrays.equals(out, both[0])) {
+                        throw new IllegalStateException("The copy of " + model.getFileName() + " with its logits as an "
+                                + "output computes another output for test image " + i + "; its logits would not "
+                                + "be the model's");
+                    }
+                    logits.writeBytes(both[1]);
+                }
             }
         }
         Path inputFile = sibling(model, ".golden_input.bin");
         Path outputFile = sibling(model, ".golden_output.bin");
         AtomicFiles.write(inputFile, inputs.toByteArray());
         AtomicFiles.write(outputFile, outputs.toByteArray());
-        return new ModelCard.GoldenVectors(GOLDEN_IMAGES, inputFile.getFileName().toString(),
-                outputFile.getFileName().toString(), inputFormat, outputFormat,
-                IntStream.range(0, GOLDEN_IMAGES).boxed().toList(),
-                Arrays.stream(labels, 0, GOLDEN_IMAGES).boxed().toList(), predictions);
+        Path logitsFile = sibling(model, ".golden_logits.bin");
+        if (logitsFormat != null) {
+            AtomicFiles.write(logitsFile, logits.toByteArray());
+        }
+        return new ModelCard.GoldenVectors(GOLDEN_IMAGES, labels.length, chosen,
+                chosen.stream().map(i -> labels[i]).toList(), predictions, inputFile.getFileName().toString(),
+                inputFormat, outputFile.getFileName().toString(), outputFormat,
+                logitsFormat == null ? null : logitsTensor.get(),
+                logitsFormat == null ? null : logitsFile.getFileName().toString(), logitsFormat);
+    }
+
+    /**
+     * What the choice ranks the pool's images by, computed by LiteRT: the logits where the model
+     * ends in a SOFTMAX (its int8 output saturates, so that most images tie at 127), else its output.
+     */
+    private static float[][] scores(Path model, Optional<TfliteModel> withLogits, DataSet pool) {
+        if (withLogits.isEmpty()) {
+            return Workshop.liteRt().outputs(model, pool);
+        }
+        float[][][] all = onDisk(withLogits.get(), model.getFileName().toString(),
+                copy -> Workshop.liteRt().allOutputs(copy, pool));
+        return Arrays.stream(all).map(outputs -> outputs[outputs.length - 1]).toArray(float[][]::new);
+    }
+
+    /** What {@code use} makes of {@code model} written to a temporary file (LiteRT reads models from files). */
+    static <T> T onDisk(TfliteModel model, String fileName, Function<Path, T> use) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("condition4j-copy");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot make a temporary folder for " + fileName + ": " + e.getMessage(), e);
+        }
+        Path file = dir.resolve(fileName);
+        try {
+            return use.apply(model.writeTo(file));
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+                Files.deleteIfExists(dir);
+            } catch (IOException ignored) {
+                // only a temporary copy
+            }
+        }
+    }
+
+    private static ModelCard.TensorFormat format(TfliteInterpreter.OutputTensor tensor) {
+        return format(tensor.int8(), tensor.shape(), tensor.params());
     }
 
     private static ModelCard.TensorFormat format(boolean int8, int[] shape,
                                                  org.condition4j.quantize.Int8Scheme.ActivationParams params) {
         int elements = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
         return new ModelCard.TensorFormat(int8 ? "int8" : "float32", Arrays.stream(shape).boxed().toList(),
-                int8 ? elements : 4 * elements, params == null ? null : params.scale(),
-                params == null ? null : (long) params.zeroPoint());
+                int8 ? elements : 4 * elements, int8 ? params.scale() : null,
+                int8 ? (long) params.zeroPoint() : null);
     }
 
     private static Map<String, Object> runParameters(RunParameters p) {
@@ -324,7 +405,7 @@ public final class ModelCards {
         md.append("| | |\n|---|---|\n");
         row(md, "file", "`" + c.file() + "`");
         row(md, "SHA-256", "`" + c.sha256() + "`");
-        row(md, "size", c.sizeBytes() + " bytes (gzip " + c.gzipBytes() + " bytes)");
+        row(md, "size", Format.bytes(c.sizeBytes()) + " (gzip " + Format.bytes(c.gzipBytes()) + ")");
         row(md, "made by notebook", "`" + c.provenance().notebook() + "`");
         row(md, "git commit", "`" + c.provenance().gitCommit() + "`");
         row(md, "run parameters", c.provenance().runParameters().entrySet().stream().sorted(Map.Entry.comparingByKey())
@@ -334,41 +415,69 @@ public final class ModelCards {
                 .map(e -> e.getKey() + " " + e.getValue()).reduce((a, b) -> a + ", " + b).orElse(""));
         md.append("\n## Accuracy\n\n| kind | accuracy % | 95 % interval | test images |\n|---|---|---|---|\n");
         for (ModelCard.AccuracyFigure a : c.accuracy()) {
-            String interval = a.intervalLow() == null ? "" : "[" + Tables.number(100 * a.intervalLow()) + ", "
-                    + Tables.number(100 * a.intervalHigh()) + "]";
-            md.append("| ").append(a.kind()).append(" | ").append(Tables.number(100 * a.value())).append(" | ")
-                    .append(interval).append(" | ").append(a.images()).append(" |\n");
+            String interval = a.intervalLow() == null ? ""
+                    : Format.interval(new Interval(a.intervalLow(), a.intervalHigh(), Accuracy.CONFIDENCE));
+            md.append("| ").append(a.kind()).append(" | ").append(Format.percentValue(a.value())).append(" | ")
+                    .append(interval).append(" | ").append(a.images() > 0 ? Format.count(a.images()) : "")
+                    .append(" |\n");
         }
         md.append("\n## Weights, counted in the file\n\n");
-        md.append(c.weights().values()).append(" weight values, ").append(Tables.number(100 * c.weights().sparsity()))
-                .append(" % zeros, at most ").append(c.weights().maxDistinctPerTensor())
-                .append(" distinct values in one tensor.\n");
+        md.append(Format.count(c.weights().values())).append(" weight values, ")
+                .append(Format.percent(c.weights().sparsity())).append(" zeros, at most ")
+                .append(Format.count(c.weights().maxDistinctPerTensor())).append(" distinct values in one tensor.\n");
         if (!c.vela().isEmpty()) {
-            md.append("\n## Ethos-U (Vela estimates)\n\n| accelerator | NPU ops | CPU ops | SRAM KiB | off-chip KiB "
-                    + "| encoded weights bytes | cycles | inference ms |\n|---|---|---|---|---|---|---|---|\n");
+            md.append("\n## Ethos-U (Vela estimates)\n\n| accelerator | NPU ops | CPU ops | SRAM kB | off-chip kB "
+                    + "| encoded weights | cycles | inference |\n|---|---|---|---|---|---|---|---|\n");
             for (ModelCard.VelaFigures v : c.vela()) {
                 md.append("| ").append(v.accelerator()).append(" | ").append(v.npuOperators()).append(" | ")
-                        .append(v.cpuOperators()).append(" | ").append(blank(v.sramKiB())).append(" | ")
-                        .append(blank(v.offChipFlashKiB())).append(" | ")
-                        .append(v.encodedWeightBytes() == null ? "" : v.encodedWeightBytes()).append(" | ")
-                        .append(v.cycles() == null ? "" : v.cycles()).append(" | ").append(blank(v.inferenceMillis()))
-                        .append(" |\n");
+                        .append(v.cpuOperators()).append(" | ").append(kilobytes(v.sramKiB())).append(" | ")
+                        .append(kilobytes(v.offChipFlashKiB())).append(" | ")
+                        .append(v.encodedWeightBytes() == null ? "" : Format.bytes(v.encodedWeightBytes())).append(" | ")
+                        .append(v.cycles() == null ? "" : Format.count(v.cycles())).append(" | ")
+                        .append(v.inferenceMillis() == null ? "" : Format.millis(v.inferenceMillis())).append(" |\n");
             }
         }
-        ModelCard.GoldenVectors g = c.golden();
-        md.append("\n## Golden vectors\n\n");
-        md.append("The first ").append(g.count()).append(" MNIST test images (indices ").append(g.testImageIndices())
-                .append(", labels ").append(g.labels()).append("; this model predicts ").append(g.predictions())
-                .append("), to replay on the device and compare byte for byte:\n\n");
-        md.append("- `").append(g.inputFile()).append("`: ").append(g.count()).append(" input tensors back to back, ")
-                .append(describe(g.input())).append("\n");
-        md.append("- `").append(g.outputFile()).append("`: the ").append(g.count())
+        md.append(golden(c.golden()));
+        return md.toString();
+    }
+
+    /** The card's golden-vector section: which images, what each file holds, how to replay it. */
+    private static String golden(ModelCard.GoldenVectors g) {
+        StringBuilder md = new StringBuilder("\n## Golden vectors\n\n");
+        long wrong = IntStream.range(0, g.count()).filter(i -> !g.labels().get(i).equals(g.predictions().get(i)))
+                .count();
+        md.append("The ").append(Format.count(g.count())).append(" test images this model is least sure of, one per "
+                + "digit, among the first ").append(Format.count(g.pool())).append(" MNIST test images: for each "
+                + "digit the image with the smallest margin between its two largest logits, images the model gets "
+                + "wrong taken first. It gets ").append(Format.count(wrong)).append(" of the ")
+                .append(Format.count(g.count())).append(" wrong.\n\n");
+        md.append("| vector | MNIST test image | label | prediction |\n|---|---|---|---|\n");
+        for (int i = 0; i < g.count(); i++) {
+            md.append("| ").append(i).append(" | ").append(g.testImageIndices().get(i)).append(" | ")
+                    .append(g.labels().get(i)).append(" | ").append(g.predictions().get(i)).append(" |\n");
+        }
+        md.append("\nTo replay on the device and compare byte for byte:\n\n");
+        md.append("- `").append(g.inputFile()).append("`: the ").append(Format.count(g.count()))
+                .append(" input tensors back to back, ").append(describe(g.input())).append("\n");
+        md.append("- `").append(g.outputFile()).append("`: the ").append(Format.count(g.count()))
                 .append(" output tensors the TFLite interpreter computed, back to back, ").append(describe(g.output()))
-                .append("\n\n");
-        md.append("Each tensor is stored exactly as the model's tensor holds it: NHWC, row-major (last index "
+                .append("\n");
+        if (g.logitsFile() != null) {
+            md.append("- `").append(g.logitsFile()).append("`: the ").append(Format.count(g.count()))
+                    .append(" logit tensors (tensor `").append(g.logitsTensor()).append("`, the input of the final "
+                    + "SOFTMAX) the TFLite interpreter computed, back to back, ").append(describe(g.logits()))
+                    .append("\n");
+        }
+        md.append("\nEach tensor is stored exactly as the model's tensor holds it: NHWC, row-major (last index "
                 + "fastest), one signed byte per int8 value or four little-endian bytes per float32 value. Load "
                 + "tensor i of the input file into the model's input, invoke, and compare the output tensor with "
                 + "tensor i of the output file.");
+        if (g.logitsFile() != null) {
+            md.append(" The logits are not a graph output: compare them where the runtime lets you read tensor `")
+                    .append(g.logitsTensor()).append("` after invoke, or run a copy of the model with that tensor "
+                    + "added to its graph outputs (`TfliteModel.withOutputAdded`). The saturated outputs can agree "
+                    + "while the logits, and so the arithmetic, differ.");
+        }
         if (g.input().scale() != null) {
             md.append(" The int8 input of a pixel p in [0, 1] is q = clamp(round(p / scale) + zero point, -128, 127), "
                     + "rounding halves away from zero.");
@@ -378,7 +487,7 @@ public final class ModelCards {
     }
 
     private static String describe(ModelCard.TensorFormat f) {
-        return f.dtype() + " " + f.shape() + ", " + f.bytes() + " bytes each"
+        return f.dtype() + " " + f.shape() + ", " + Format.bytes(f.bytes()) + " each"
                 + (f.scale() == null ? "" : ", scale " + f.scale() + ", zero point " + f.zeroPoint());
     }
 
@@ -386,8 +495,9 @@ public final class ModelCards {
         md.append("| ").append(key).append(" | ").append(value).append(" |\n");
     }
 
-    private static String blank(Double value) {
-        return value == null ? "" : Tables.number(value);
+    /** Vela's KiB as kB, the unit every size of the project is written in; blank when unmeasured. */
+    private static String kilobytes(Double kib) {
+        return kib == null ? "" : Format.kilobytesValue(Math.round(kib * 1024));
     }
 
     private static Path sibling(Path model, String suffix) {

@@ -3,6 +3,7 @@ package org.condition4j.workshop;
 import org.condition4j.io.AtomicFiles;
 import org.condition4j.io.FileSizes;
 import org.condition4j.report.Charts;
+import org.condition4j.report.Format;
 import org.condition4j.report.Tables;
 import org.condition4j.stats.Accuracy;
 import org.condition4j.vela.Vela;
@@ -38,7 +39,20 @@ public final class NpuOverview {
     private static final List<String> ORDER = List.of("float_model", "post_training_quant_model", "qat_quant_model",
             "pruned_post_training_quant_model", "clustered_post_training_quant_model", "pcqat_quant_model");
 
-    /** One model: measured accuracies (NaN when not recorded), file figures, and Vela's reports. */
+    /**
+     * The header of the float accuracy: what {@link MetricKey#FLOAT_ACCURACY} records, the float
+     * network each file was exported from (for the float and post-training files the baseline, for
+     * a technique's file its own fine-tuned network), not the baseline's.
+     */
+    public static final String FLOAT_ACCURACY_COLUMN = "float accuracy % (network before export)";
+    /** The header of the int8 accuracy: the file itself, run by LiteRT ({@link MetricKey#INT8_ACCURACY}). */
+    public static final String INT8_ACCURACY_COLUMN = "int8 accuracy % (this file)";
+
+    /**
+     * One model: measured accuracies (NaN when not recorded), file figures, and Vela's reports.
+     * {@code floatAccuracy} is the float network's the file was exported from ({@link #FLOAT_ACCURACY_COLUMN}),
+     * {@code int8Accuracy} the file's own.
+     */
     public record Row(String model, double floatAccuracy, double int8Accuracy, int evalImages,
                       double int8PValueVsBaselineInt8, long sizeBytes, long gzipBytes, double sparsity,
                       int maxDistinctWeights, boolean int8, Map<VelaTarget, VelaReport> vela) {
@@ -55,6 +69,11 @@ public final class NpuOverview {
     private NpuOverview(List<VelaTarget> targets, List<Row> rows) {
         this.targets = targets;
         this.rows = rows;
+    }
+
+    /** The overview of rows already measured (tests build them by hand). */
+    static NpuOverview of(List<VelaTarget> targets, List<Row> rows) {
+        return new NpuOverview(List.copyOf(targets), List.copyOf(rows));
     }
 
     /** Compiles every model in {@code dir} for each of {@code targets}. */
@@ -81,7 +100,7 @@ public final class NpuOverview {
         if (rows.isEmpty()) {
             throw new IllegalStateException("No .tflite models in " + dir + "; run the notebooks 01-04 first");
         }
-        return new NpuOverview(List.copyOf(targets), List.copyOf(rows));
+        return of(targets, rows);
     }
 
     public List<Row> rows() {
@@ -93,57 +112,69 @@ public final class NpuOverview {
                 .orElseThrow(() -> new IllegalArgumentException("No model " + model + " in the overview"));
     }
 
-    /** The side-by-side table for one NPU configuration. */
+    /**
+     * The side-by-side table for one NPU configuration. Numbers are held exactly, in the unit each
+     * header names, and written by {@code Tables.html} (sizes in kB, cycles exact).
+     */
     public Table table(VelaTarget target) {
         Table table = Table.create("All models on " + target,
-                StringColumn.create("model"), DoubleColumn.create("float accuracy %"),
-                StringColumn.create(Tables.INTERVAL_COLUMN + " (float)"),
-                DoubleColumn.create("int8 accuracy %"), StringColumn.create(Tables.INTERVAL_COLUMN + " (int8)"),
-                StringColumn.create(Tables.SIGNIFICANCE_COLUMN + " post-training int8"), DoubleColumn.create("size kB"), DoubleColumn.create("gzip kB"),
-                DoubleColumn.create("sparsity %"), IntColumn.create("distinct weights (max per tensor)"),
-                DoubleColumn.create("NPU ops %"), DoubleColumn.create("SRAM KiB"),
-                DoubleColumn.create("flash/DRAM KiB"), LongColumn.create("encoded weights bytes"),
-                DoubleColumn.create("inference ms"));
+                StringColumn.create("model"),
+                DoubleColumn.create(FLOAT_ACCURACY_COLUMN), StringColumn.create(Tables.INTERVAL_COLUMN + " (float)"),
+                DoubleColumn.create(INT8_ACCURACY_COLUMN), StringColumn.create(Tables.INTERVAL_COLUMN + " (int8)"),
+                StringColumn.create(Tables.SIGNIFICANCE_COLUMN + " post-training int8 (int8 accuracy)"),
+                DoubleColumn.create("size kB"), DoubleColumn.create("gzip kB"),
+                DoubleColumn.create("sparsity % (file)"), IntColumn.create("distinct weights (file, max per tensor)"),
+                DoubleColumn.create("NPU ops %"), DoubleColumn.create("SRAM kB"),
+                DoubleColumn.create("flash/DRAM kB"), DoubleColumn.create("encoded weights kB"),
+                LongColumn.create("cycles"), DoubleColumn.create("inference ms"));
         for (Row r : rows) {
             VelaReport v = r.vela().get(target);
             table.stringColumn(0).append(r.model());
-            table.doubleColumn(1).append(round(100 * r.floatAccuracy(), 2));
+            table.doubleColumn(1).append(100 * r.floatAccuracy());
             table.stringColumn(2).append(interval(r.withInterval(r.floatAccuracy())));
-            table.doubleColumn(3).append(round(100 * r.int8Accuracy(), 2));
+            table.doubleColumn(3).append(100 * r.int8Accuracy());
             table.stringColumn(4).append(interval(r.withInterval(r.int8Accuracy())));
             table.stringColumn(5).append((r.model() + ".tflite").equals(BaselineInt8.FILE_NAME) ? "(reference)"
-                    : Double.isNaN(r.int8PValueVsBaselineInt8()) ? "" : Tables.significance(r.int8PValueVsBaselineInt8()));
-            table.doubleColumn(6).append(round(FileSizes.kilobytes(r.sizeBytes()), 1));
-            table.doubleColumn(7).append(round(FileSizes.kilobytes(r.gzipBytes()), 1));
-            table.doubleColumn(8).append(round(100 * r.sparsity(), 1));
+                    : Format.significance(r.int8PValueVsBaselineInt8()));
+            table.doubleColumn(6).append(FileSizes.kilobytes(r.sizeBytes()));
+            table.doubleColumn(7).append(FileSizes.kilobytes(r.gzipBytes()));
+            table.doubleColumn(8).append(100 * r.sparsity());
             table.intColumn(9).append(r.maxDistinctWeights());
-            table.doubleColumn(10).append(round(v.npuOperatorPercent(), 1));
+            table.doubleColumn(10).append(v.npuOperatorPercent());
             if (v.npuOperators() > 0) {
-                table.doubleColumn(11).append(round(v.sramKiB(), 1));
-                table.doubleColumn(12).append(round(v.offChipFlashKiB() + v.dramKiB(), 1));
-                table.longColumn(13).append(v.encodedWeightBytes());
-                table.doubleColumn(14).append(round(v.inferenceMillis(), 3));
-            } else { // nothing on the NPU: Vela's memory and time figures do not apply
-                table.doubleColumn(11).appendMissing();
-                table.doubleColumn(12).appendMissing();
-                table.longColumn(13).appendMissing();
-                table.doubleColumn(14).appendMissing();
+                table.doubleColumn(11).append(FileSizes.kilobytesOfKiB(v.sramKiB()));
+                table.doubleColumn(12).append(FileSizes.kilobytesOfKiB(v.offChipFlashKiB() + v.dramKiB()));
+                table.doubleColumn(13).append(FileSizes.kilobytes(v.encodedWeightBytes()));
+                table.longColumn(14).append(v.totalCycles());
+                table.doubleColumn(15).append(v.inferenceMillis());
+            } else { // nothing on the NPU: Vela's memory, cycles and time do not apply
+                for (int column = 11; column <= 15; column++) {
+                    table.column(column).appendMissing();
+                }
             }
         }
         return table;
     }
 
     private static String interval(Accuracy accuracy) {
-        return accuracy == null ? "" : Tables.percentInterval(accuracy.interval());
+        return accuracy == null ? "" : Format.interval(accuracy.interval());
     }
 
-    /** Writes {@link #table} for each configuration as {@code comparison_<accelerator>.csv} into {@code dir}. */
+    /**
+     * Writes {@link #table} for each configuration into {@code dir}: the numbers as data in
+     * {@code comparison_<accelerator>.csv} and the table as the notebook shows it in
+     * {@code comparison_<accelerator>.html} (the fragment the site embeds, so it reads the same).
+     */
     public List<Path> writeTables(Path dir) {
         List<Path> written = new ArrayList<>();
         for (VelaTarget target : targets) {
+            Table table = table(target);
             Path csv = dir.resolve("comparison_" + target.accelerator() + ".csv");
-            AtomicFiles.write(csv, file -> table(target).write().csv(file.toFile()));
+            AtomicFiles.write(csv, file -> table.write().csv(file.toFile()));
+            Path html = dir.resolve("comparison_" + target.accelerator() + ".html");
+            AtomicFiles.writeString(html, Tables.html(table));
             written.add(csv);
+            written.add(html);
         }
         return written;
     }
@@ -165,7 +196,7 @@ public final class NpuOverview {
                 points.put(label(r.model()), new double[] {FileSizes.kilobytes(r.gzipBytes()), 100 * r.int8Accuracy()});
             }
         }
-        return Charts.scatter("Int8 accuracy against compressed size", "gzip kB", "accuracy %", points);
+        return Charts.scatter("Int8 accuracy against compressed size", "gzip kB", "int8 accuracy %", points);
     }
 
     /** Vela's estimated inference time per configuration, one bar per int8 model. */
@@ -183,9 +214,10 @@ public final class NpuOverview {
     /** Vela's encoded weight size on one configuration, one bar per model. */
     public BufferedImage encodedWeights(VelaTarget target) {
         List<String> names = rows.stream().filter(Row::int8).map(r -> label(r.model())).toList();
-        List<Double> kib = rows.stream().filter(Row::int8)
-                .map(r -> r.vela().get(target).encodedWeightBytes() / 1024.0).toList();
-        return Charts.bars("NPU encoded weights on " + target.accelerator(), "KiB", names, Map.of("encoded weights", kib));
+        List<Double> kilobytes = rows.stream().filter(Row::int8)
+                .map(r -> FileSizes.kilobytes(r.vela().get(target).encodedWeightBytes())).toList();
+        return Charts.bars("NPU encoded weights on " + target.accelerator(), "kB", names,
+                Map.of("encoded weights", kilobytes));
     }
 
     private static List<Path> models(Path dir) {
@@ -216,14 +248,5 @@ public final class NpuOverview {
     private static String baseName(Path file) {
         String name = file.getFileName().toString();
         return name.substring(0, name.length() - ".tflite".length());
-    }
-
-    /** {@code x} to {@code decimals} places; NaN (not measured) stays NaN, shown as missing. */
-    private static double round(double x, int decimals) {
-        if (Double.isNaN(x)) {
-            return x;
-        }
-        double f = Math.pow(10, decimals);
-        return Math.round(x * f) / f;
     }
 }

@@ -6,8 +6,9 @@ KERNELS: "builtin" (LiteRT's own kernels, no delegate; the default), "reference"
 reference kernels) or "xnnpack" (the default delegate a LiteRT user gets).
 
 INPUTS holds N input tensors back to back, each exactly as the model's input tensor stores it
-(dtype and shape from the model, batch 1). OUTPUTS receives the N output tensors the same way.
-Prints the LiteRT version and the tensor types on one line.
+(dtype and shape from the model, batch 1). OUTPUTS receives the N images' output tensors the same
+way; a model with several outputs gives, for each image, all of them in the graph's output order.
+Prints the tensor types on one line.
 
 XNNPACK runs on two threads: for these small models that nearly halves an evaluation of the
 10,000 test images, and its outputs are the same bit for bit as on one thread (checked on
@@ -31,19 +32,22 @@ def main():
     runner = litert.Interpreter(model_path=model, num_threads=threads, experimental_op_resolver_type=resolver)
     runner.allocate_tensors()
     (inp,) = runner.get_input_details()
-    (out,) = runner.get_output_details()
+    outs = runner.get_output_details()
     raw = np.fromfile(inputs_path, dtype=inp["dtype"])
     per_image = int(np.prod(inp["shape"]))
     if raw.size % per_image:
         raise SystemExit(f"{inputs_path}: {raw.size} values is not a multiple of the input size {per_image}")
-    results = []
-    for image in raw.reshape(-1, *inp["shape"]):
-        runner.set_tensor(inp["index"], image)
-        runner.invoke()
-        results.append(runner.get_tensor(out["index"]).copy())
-    np.concatenate([r.reshape(-1) for r in results]).astype(out["dtype"]).tofile(outputs_path)
+    images = 0
+    with open(outputs_path, "wb") as sink:
+        for image in raw.reshape(-1, *inp["shape"]):
+            runner.set_tensor(inp["index"], image)
+            runner.invoke()
+            for out in outs:
+                sink.write(np.ascontiguousarray(runner.get_tensor(out["index"]), dtype=out["dtype"]).tobytes())
+            images += 1
+    described = ", ".join(f"{np.dtype(o['dtype']).name}{list(o['shape'])}" for o in outs)
     print(f"kernels {kernels} input {np.dtype(inp['dtype']).name}{list(inp['shape'])} "
-          f"output {np.dtype(out['dtype']).name}{list(out['shape'])} images {len(results)}")
+          f"output {described} images {images}")
 
 
 if __name__ == "__main__":

@@ -110,7 +110,7 @@ class PrunableLayersTest {
                 .withSchedule("out", PruningSchedule.constant(0.25)).lowMagnitude(PruningSchedule.constant(0.5));
         SparsityStats stats = pruned.sparsity();
         Table table = Tables.of(stats);
-        assertEquals(List.of("layer", "name", "type", "parameter", "weights", "zeros", "sparsity", "target"),
+        assertEquals(List.of("layer", "name", "type", "parameter", "weights", "zeros", "sparsity %", "target %"),
                 table.columnNames());
         assertEquals(stats.rows().size() + 1, table.rowCount());
         long totalWeights = 0;
@@ -122,11 +122,11 @@ class PrunableLayersTest {
             long zeros = PruningTest.zeros(values);
             assertEquals(values.length(), table.longColumn("weights").get(r));
             assertEquals(zeros, table.longColumn("zeros").get(r));
-            assertEquals((double) zeros / values.length(), table.doubleColumn("sparsity").get(r), 1e-12);
+            assertEquals(100.0 * zeros / values.length(), table.doubleColumn("sparsity %").get(r), 1e-10);
             double target = layer == 3 ? Double.NaN : layer == 6 ? 0.25 : 0.5;
-            assertEquals(Double.isNaN(target), table.doubleColumn("target").isMissing(r), "row " + r);
+            assertEquals(Double.isNaN(target), table.doubleColumn("target %").isMissing(r), "row " + r);
             if (!Double.isNaN(target)) {
-                assertEquals(target, table.doubleColumn("target").get(r), 0);
+                assertEquals(100 * target, table.doubleColumn("target %").get(r), 0);
             }
             totalWeights += values.length();
             totalZeros += zeros;
@@ -136,7 +136,7 @@ class PrunableLayersTest {
         assertEquals(totalWeights, table.longColumn("weights").get(last));
         assertEquals(totalZeros, table.longColumn("zeros").get(last));
         assertEquals((double) totalZeros / totalWeights, stats.overall(), 1e-12);
-        assertEquals(stats.overall(), table.doubleColumn("sparsity").get(last), 0);
+        assertEquals(100 * stats.overall(), table.doubleColumn("sparsity %").get(last), 0);
         assertEquals(0, stats.row(3, "pW").zeros());
     }
 

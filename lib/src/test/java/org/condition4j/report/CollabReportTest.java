@@ -46,11 +46,11 @@ class CollabReportTest {
         assertEquals("", table.stringColumn(vsPtq).get(0));
         // exact McNemar: 40 discordant pairs all one way, p = 2 * 0.5^40; 1 discordant pair, p = 1
         assertEquals("yes (p < 0.0001)", table.stringColumn(vsPtq).get(1));
-        assertEquals("no (p = 1)", table.stringColumn(vsPtq).get(3));
+        assertEquals("no (p = 1.0)", table.stringColumn(vsPtq).get(3));
         // against the reference: 50 discordant pairs one way (yes), 10 one way (p = 2 * 0.5^10 = 0.001953)
         String vsReference = Tables.SIGNIFICANCE_COLUMN + " int8 (01)";
         assertEquals("yes (p < 0.0001)", table.stringColumn(vsReference).get(0));
-        assertEquals("yes (p = " + Tables.number(2 * Math.pow(0.5, 10)) + ")", table.stringColumn(vsReference).get(1));
+        assertEquals("yes (p = 0.0020)", table.stringColumn(vsReference).get(1));
         // Pareto front on encoded weights: the smallest and most accurate of the small ones, and the most accurate
         assertEquals(List.of("", "yes", "", "yes"), table.stringColumn("Pareto front").asList());
     }

@@ -38,17 +38,19 @@ class NpuReportTest {
                 report("m", new VelaTarget("ethos-u85-256", dram, "Dedicated_Sram"), 21, true),
                 report("m", new VelaTarget("ethos-u85-512", flash, "Shared_Sram"), 104, true));
         Table t = NpuReport.memoryModes(sweep, "m");
-        assertEquals(List.of("accelerator", "system", "Sram_Only µs", "Shared_Sram µs", "Dedicated_Sram µs", "fastest",
+        assertEquals(List.of("accelerator", "system", "Sram_Only ms", "Shared_Sram ms", "Dedicated_Sram ms", "fastest",
                 "memory bound in"), t.columnNames());
         assertEquals(3, t.rowCount()); // the Size run and the other model are not in it
         assertEquals(List.of("ethos-u85-256", "ethos-u85-256", "ethos-u85-512"), t.stringColumn("accelerator").asList());
         assertEquals(List.of(flash, dram, flash), t.stringColumn("system").asList());
-        assertEquals(30.0, t.doubleColumn("Sram_Only µs").get(0), 1e-9);
-        assertEquals(105.0, t.doubleColumn("Shared_Sram µs").get(0), 1e-9);
-        assertTrue(t.doubleColumn("Dedicated_Sram µs").isMissing(0), "flash has no dedicated mode: blank, not 0");
-        assertEquals(21.0, t.doubleColumn("Dedicated_Sram µs").get(1), 1e-9);
-        assertTrue(t.doubleColumn("Sram_Only µs").isMissing(2));
-        assertEquals(104.0, t.doubleColumn("Shared_Sram µs").get(2), 1e-9);
+        assertEquals(0.030, t.doubleColumn("Sram_Only ms").get(0), 1e-12);
+        assertEquals(0.105, t.doubleColumn("Shared_Sram ms").get(0), 1e-12);
+        assertTrue(t.doubleColumn("Dedicated_Sram ms").isMissing(0), "flash has no dedicated mode: blank, not 0");
+        assertEquals(0.021, t.doubleColumn("Dedicated_Sram ms").get(1), 1e-12);
+        assertTrue(t.doubleColumn("Sram_Only ms").isMissing(2));
+        assertEquals(0.104, t.doubleColumn("Shared_Sram ms").get(2), 1e-12);
+        String cells = Tables.html(t).replaceAll("\\s+", "");
+        assertTrue(cells.contains("<td>ethos-u85-256</td><td>" + flash + "</td><td>0.0300</td><td>0.105</td><td></td>"), cells);
         assertEquals(List.of("Sram_Only", "Shared_Sram", "Shared_Sram"), t.stringColumn("fastest").asList());
         assertEquals(List.of("Shared_Sram", "Dedicated_Sram", "Shared_Sram"), t.stringColumn("memory bound in").asList());
         assertThrows(IllegalArgumentException.class, () -> NpuReport.memoryModes(sweep, "absent"));

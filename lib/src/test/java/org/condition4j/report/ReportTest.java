@@ -20,14 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReportTest {
 
     @Test
-    void intervalsAndVerdictsAreFormattedForTables() {
-        assertEquals("92.1 – 93.13", Tables.percentInterval(new org.condition4j.stats.Interval(0.921, 0.9313, 0.95)));
-        assertEquals("yes (p = 0.003052)", Tables.significance(0.0030521));
-        assertEquals("no (p = 0.41)", Tables.significance(0.41));
-        assertEquals("yes (p < 0.0001)", Tables.significance(6.3e-37));
-    }
-
-    @Test
     void accuracyTablesCarryIntervalAndSignificanceAgainstTheFirstModel() {
         boolean[] first = new boolean[100];
         boolean[] second = new boolean[100];
@@ -38,9 +30,13 @@ class ReportTest {
         Table t = Tables.accuracies("two models", new java.util.LinkedHashMap<>(Map.of("a", first)) {{ put("b", second); }});
         assertEquals(java.util.List.of("model", "accuracy %", "95 % interval", "significant vs a"), t.columnNames());
         assertEquals(90.0, t.doubleColumn("accuracy %").get(0), 1e-9);
+        // 90 of 100: Wilson interval [0.8256, 0.9448]
+        assertEquals("82.56 – 94.48", t.stringColumn(2).get(0));
         assertEquals("(reference)", t.stringColumn(3).get(0));
         // 20 images right only for a, none only for b: p = 2 / 2^20
-        assertEquals(Tables.significance(2.0 / (1 << 20)), t.stringColumn(3).get(1));
+        assertEquals("yes (p < 0.0001)", t.stringColumn(3).get(1));
+        String cells = Tables.html(t).replaceAll("\\s+", "");
+        assertTrue(cells.contains("<td>a</td><td>90.00</td><td>82.56–94.48</td>"), cells);
     }
 
     @Test
@@ -52,24 +48,30 @@ class ReportTest {
         assertTrue(html.contains("<table"), html);
         assertTrue(html.contains("a&lt;b"), html);
         assertTrue(html.contains("Sizes &lt;int8&gt;"), html);
-        assertTrue(html.contains(">0.3333<"), html);
-        assertTrue(html.contains(">2.5<"), html);
+        assertTrue(html.contains(">0.33<"), html);
+        assertTrue(html.contains(">2.50<"), html);
     }
 
+    /** Each cell reads as Format writes the unit its header names; the table keeps the exact number. */
     @Test
-    void numbersKeepFourSignificantDigits() {
-        assertEquals("97.74", Tables.number(97.74000000000001));
-        assertEquals("73.69", Tables.number(73.687662202));
-        assertEquals("123500", Tables.number(123456.7));
-        assertEquals("1235", Tables.number(1234.5001));
-        assertEquals("0.0001235", Tables.number(0.000123456));
-        assertEquals("-0.5", Tables.number(-0.5));
-        assertEquals("99", Tables.number(98.99999));
-        assertEquals("6000", Tables.number(6000.0));
-        assertEquals("0", Tables.number(0.0));
-        assertEquals("", Tables.number(Double.NaN));
+    void cellsAreWrittenByTheUnitTheirHeaderNames() {
+        Table table = Table.create("units",
+                DoubleColumn.create("float accuracy % (network before export)", 99.1),
+                DoubleColumn.create("sparsity % (file)", 100.0),
+                DoubleColumn.create("gzip kB", 1234.567),
+                DoubleColumn.create("PCQAT - PTQ points", 4.0),
+                DoubleColumn.create("inference ms", 0.24237),
+                DoubleColumn.create("seconds", 41.234),
+                DoubleColumn.create("LiteRT images/s", 1234.5),
+                DoubleColumn.create("loss", 0.98912345),
+                DoubleColumn.create("cycles", 120_998.0),
+                tech.tablesaw.api.LongColumn.create("MACs", new long[] {120_998}),
+                tech.tablesaw.api.IntColumn.create("zero point", new int[] {-128}));
+        String cells = Tables.html(table).replaceAll("\\s+", "");
+        assertTrue(cells.contains("<td>99.10</td><td>100.00</td><td>1,234.57</td><td>+4.00</td><td>0.242</td>"
+                + "<td>41.2</td><td>1,235</td><td>0.9891</td><td>120,998</td><td>120,998</td><td>-128</td>"), cells);
+        assertEquals(0.98912345, table.doubleColumn("loss").get(0), "the table itself is not rounded");
     }
-
     @Test
     void unmeasuredFiguresAreBlankNotZero() {
         Table table = Table.create("t",
@@ -80,8 +82,8 @@ class ReportTest {
         table.longColumn("cycles").setMissing(1);
         String html = Tables.html(table);
         String cells = html.replaceAll("\\s+", "");
-        assertTrue(cells.contains("<td>float</td><td></td><td>1234567</td>"), html);
-        assertTrue(cells.contains("<td>int8</td><td>0.25</td><td></td>"), html);
+        assertTrue(cells.contains("<td>float</td><td></td><td>1,234,567</td>"), html);
+        assertTrue(cells.contains("<td>int8</td><td>0.250</td><td></td>"), html);
     }
 
     @Test

@@ -71,6 +71,9 @@ public final class IntegerReference {
 
     private final QuantizedGraph q;
     private final Kernels kernels;
+    /** Per op, the int8 weights and int32 bias to use instead of the graph's, or null. */
+    private final byte[][] weights;
+    private final int[][] biases;
 
     /** The arithmetic of the TFLite 2.6 interpreter. */
     public IntegerReference(QuantizedGraph q) {
@@ -79,13 +82,54 @@ public final class IntegerReference {
 
     /** The arithmetic of {@code kernels}. */
     public IntegerReference(QuantizedGraph q, Kernels kernels) {
+        this(q, kernels, new byte[q.graph().ops().size()][], new int[q.graph().ops().size()][]);
+    }
+
+    private IntegerReference(QuantizedGraph q, Kernels kernels, byte[][] weights, int[][] biases) {
         this.q = q;
         this.kernels = kernels;
+        this.weights = weights;
+        this.biases = biases;
     }
 
     /** Op {@code k} alone on its int8 input tensor (null for softmax, which is not reproduced). */
     public int[] runOp(int k, int[] input) {
         return op(k, q.graph().ops().get(k), input);
+    }
+
+    /**
+     * What a file with one int8 weight changed computes: value {@code index} of op {@code op}'s
+     * weights (in the file's layout) moved by {@code delta} steps.
+     */
+    public IntegerReference withWeightChanged(int op, int index, int delta) {
+        byte[][] changed = weights.clone();
+        changed[op] = weights(op).clone();
+        int value = changed[op][index] + delta;
+        if (value < -127 || value > 127) {
+            throw new IllegalArgumentException("An int8 weight stays in [-127, 127]; " + changed[op][index] + " + "
+                    + delta + " is outside");
+        }
+        changed[op][index] = (byte) value;
+        return new IntegerReference(q, kernels, changed, biases);
+    }
+
+    /**
+     * What a file with one int32 bias changed computes: op {@code op}'s bias of output channel
+     * {@code channel} moved by {@code delta}.
+     */
+    public IntegerReference withBiasChanged(int op, int channel, int delta) {
+        int[][] changed = biases.clone();
+        changed[op] = bias(op).clone();
+        changed[op][channel] += delta;
+        return new IntegerReference(q, kernels, weights, changed);
+    }
+
+    private byte[] weights(int op) {
+        return weights[op] != null ? weights[op] : q.weights(op).values();
+    }
+
+    private int[] bias(int op) {
+        return biases[op] != null ? biases[op] : q.weights(op).bias();
     }
 
     /** Every int8 tensor for one NHWC float input: [0] the quantized input, [k + 1] op k (null for softmax). */
@@ -150,7 +194,7 @@ public final class IntegerReference {
         for (int oy = 0; oy < outH; oy++) {
             for (int ox = 0; ox < outW; ox++) {
                 for (int oc = 0; oc < outC; oc++) {
-                    long acc = w.bias()[oc];
+                    long acc = bias(k)[oc];
                     for (int ky = 0; ky < kh; ky++) {
                         int iy = oy * win.strideH() - top + ky;
                         for (int kx = 0; kx < kw; kx++) {
@@ -160,7 +204,7 @@ public final class IntegerReference {
                             }
                             for (int ic = 0; ic < inC; ic++) {
                                 acc += (long) (in[(iy * inW + ix) * inC + ic] - zpIn)
-                                        * w.values()[((oc * kh + ky) * kw + kx) * inC + ic];
+                                        * weights(k)[((oc * kh + ky) * kw + kx) * inC + ic];
                             }
                         }
                     }
@@ -187,7 +231,7 @@ public final class IntegerReference {
             for (int ox = 0; ox < outW; ox++) {
                 for (int oc = 0; oc < outC; oc++) {
                     int ic = oc / m;
-                    long acc = w.bias()[oc];
+                    long acc = bias(k)[oc];
                     for (int ky = 0; ky < kh; ky++) {
                         int iy = oy * win.strideH() - top + ky;
                         for (int kx = 0; kx < kw; kx++) {
@@ -196,7 +240,7 @@ public final class IntegerReference {
                                 continue;
                             }
                             acc += (long) (in[(iy * inW + ix) * inC + ic] - zpIn)
-                                    * w.values()[(ky * kw + kx) * outC + oc];
+                                    * weights(k)[(ky * kw + kx) * outC + oc];
                         }
                     }
                     out[(oy * outW + ox) * outC + oc] = r.apply(acc, oc);
@@ -214,9 +258,9 @@ public final class IntegerReference {
         Requantizer r = new Requantizer(q.params(k), w, q.params(k + 1), f.activation(), kernels.dense);
         int[] out = new int[outC];
         for (int o = 0; o < outC; o++) {
-            long acc = w.bias()[o];
+            long acc = bias(k)[o];
             for (int j = 0; j < n; j++) {
-                acc += (long) (in[j] - zpIn) * w.values()[o * n + j];
+                acc += (long) (in[j] - zpIn) * weights(k)[o * n + j];
             }
             out[o] = r.apply(acc, o);
         }

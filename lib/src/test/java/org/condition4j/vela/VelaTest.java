@@ -78,7 +78,7 @@ class VelaTest {
         VelaReport report = Workshop.vela().compile(floatModel, VelaTarget.ETHOS_U55_128, dir.resolve("float"));
         assertEquals(0, report.npuOperators(), report.toString());
         var table = Tables.vela(List.of(report));
-        for (String column : List.of("SRAM KiB", "off-chip flash KiB", "DRAM KiB", "NPU encoded weights bytes", "cycles",
+        for (String column : List.of("SRAM kB", "off-chip flash kB", "DRAM kB", "NPU encoded weights kB", "cycles",
                 "inference ms")) {
             assertTrue(table.column(column).isMissing(0), column + " should be blank: " + table.print());
         }

@@ -2,6 +2,7 @@ package org.condition4j.notebooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.condition4j.report.Format;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,8 +35,13 @@ record ExecutedNotebook(JsonNode json) {
     private static final Pattern DECIMAL = Pattern.compile("\\d[\\d,]*\\.\\d+");
     private static final Pattern PROGRESS = Pattern.compile("^epoch \\d+/\\d+ \\[");
 
-    /** Decimal numbers in the notebook's HTML tables that show more than {@code digits} significant digits. */
-    List<String> overPreciseTableNumbers(int digits) {
+    /**
+     * Decimal numbers in the notebook's HTML tables written more precisely than {@link Format} writes
+     * any figure: more than {@link Format#DECIMALS} decimals and more than
+     * {@link Format#SIGNIFICANT_DIGITS} significant digits. Whole numbers are exact counts ("120,998"),
+     * never over-precise; an unformatted double ("0.98912345") is.
+     */
+    List<String> overPreciseTableNumbers() {
         List<String> found = new ArrayList<>();
         for (JsonNode cell : json.path("cells")) {
             for (JsonNode output : cell.path("outputs")) {
@@ -43,8 +49,7 @@ record ExecutedNotebook(JsonNode json) {
                 while (td.find()) {
                     Matcher number = DECIMAL.matcher(td.group(1));
                     while (number.find()) {
-                        String significant = number.group().replace(",", "").replace(".", "").replaceFirst("^0+", "");
-                        if (significant.length() > digits) {
+                        if (overPrecise(number.group())) {
                             found.add(number.group() + " in \"" + td.group(1).strip() + "\"");
                         }
                     }
@@ -52,6 +57,13 @@ record ExecutedNotebook(JsonNode json) {
             }
         }
         return found;
+    }
+
+    /** Whether a decimal as written ("1,234.57", "0.0001235") has more digits than any format gives. */
+    static boolean overPrecise(String decimal) {
+        int decimals = decimal.length() - decimal.indexOf('.') - 1;
+        String significant = decimal.replace(",", "").replace(".", "").replaceFirst("^0+", "");
+        return decimals > Format.DECIMALS && significant.length() > Format.SIGNIFICANT_DIGITS;
     }
 
     private static final Pattern TABLE = Pattern.compile("<table.*?</table>", Pattern.DOTALL);

@@ -1,5 +1,6 @@
 package org.condition4j.notebooks;
 
+import org.condition4j.report.Format;
 import org.condition4j.report.Tables;
 import org.condition4j.workshop.ProjectDirs;
 import org.junit.jupiter.api.DynamicTest;
@@ -101,8 +102,9 @@ class NotebookRunnerTest {
                     ExecutedNotebook result = ExecutedNotebook.read(executed);
                     assertTrue(result.count("image/png") > 0, notebook + " shows no chart (no image/png output)");
                     assertTrue(result.count("text/html") > 0, notebook + " shows no table (no text/html output)");
-                    assertEquals(List.of(), result.overPreciseTableNumbers(Tables.SIGNIFICANT_DIGITS),
-                            notebook + ": table numbers with more than " + Tables.SIGNIFICANT_DIGITS + " significant digits");
+                    assertEquals(List.of(), result.overPreciseTableNumbers(), notebook + ": table numbers not "
+                            + "written by Format (more than " + Format.DECIMALS + " decimals and "
+                            + Format.SIGNIFICANT_DIGITS + " significant digits)");
                     assertTrue(result.maxProgressLinesPerCell() <= MAX_PROGRESS_LINES, notebook + " shows "
                             + result.maxProgressLinesPerCell() + " lines of training progress in one cell (at most "
                             + MAX_PROGRESS_LINES + ": the progress line is redrawn in place)");
