@@ -114,8 +114,7 @@ public final class CollabReport {
      */
     public static Table sweep(List<Sweep.Result> results, String reference, boolean[] referenceHits) {
         List<Sweep.Result> front = Sweep.paretoFront(results, Sweep.Result::encodedWeightBytes);
-        Map<Sweep.Point, Sweep.Result> byPoint = new LinkedHashMap<>();
-        results.forEach(r -> byPoint.put(r.point(), r));
+        Map<Sweep.Point, Sweep.Result> byPoint = byPoint(results);
         Table table = Table.create("Sweep: prune, cluster keeping zeros, then PTQ or PCQAT",
                 StringColumn.create("sparsity / clusters / int8"), DoubleColumn.create("int8 accuracy %"),
                 StringColumn.create(Tables.INTERVAL_COLUMN), StringColumn.create(Tables.SIGNIFICANCE_COLUMN + " " + reference),
@@ -126,8 +125,7 @@ public final class CollabReport {
         for (Sweep.Result r : results) {
             Accuracy accuracy = r.accuracy();
             Sweep.Point p = r.point();
-            Sweep.Result partner = p.quantization() == Sweep.Quantization.PCQAT
-                    ? byPoint.get(new Sweep.Point(p.sparsity(), p.clusters(), Sweep.Quantization.PTQ)) : null;
+            Sweep.Result partner = ptqPartner(byPoint, p);
             table.stringColumn(0).append(r.point().label());
             table.doubleColumn(1).append(100 * accuracy.value());
             table.stringColumn(2).append(Format.interval(accuracy.interval()));
@@ -147,6 +145,19 @@ public final class CollabReport {
             table.stringColumn(11).append(front.contains(r) ? "yes" : "");
         }
         return table;
+    }
+
+    /** The sweep's results by point (the last result of a point where there are several). */
+    static Map<Sweep.Point, Sweep.Result> byPoint(List<Sweep.Result> results) {
+        Map<Sweep.Point, Sweep.Result> byPoint = new LinkedHashMap<>();
+        results.forEach(r -> byPoint.put(r.point(), r));
+        return byPoint;
+    }
+
+    /** For a PCQAT point, the same setting's PTQ result; null for a PTQ point or where the sweep has none. */
+    static Sweep.Result ptqPartner(Map<Sweep.Point, Sweep.Result> byPoint, Sweep.Point p) {
+        return p.quantization() == Sweep.Quantization.PCQAT
+                ? byPoint.get(new Sweep.Point(p.sparsity(), p.clusters(), Sweep.Quantization.PTQ)) : null;
     }
 
     /**

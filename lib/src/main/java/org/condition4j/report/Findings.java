@@ -41,8 +41,8 @@ public final class Findings {
         for (ClusterStatistics.Initialisation r : results.subList(1, results.size())) {
             PairedComparison c = PairedComparison.of(first.hits(), r.hits());
             if (c.significant()) {
-                differing.add(r.init() + " " + Sentences.verdict(c) + " (" + Format.points(Accuracy.of(r.hits()).value()
-                        - firstAccuracy.value()) + ", " + Format.pValue(c.pValue()) + ")");
+                differing.add(r.init() + " " + Sentences.verdict(c) + " ("
+                        + Sentences.difference(Accuracy.of(r.hits()).value() - firstAccuracy.value(), c.pValue()) + ")");
             }
         }
         String accuracy = differing.isEmpty()
@@ -74,28 +74,31 @@ public final class Findings {
      * {@code other} more.
      */
     public static Markdown versus(ModelComparison comparison, String reference, String other) {
-        ModelComparison.Entry a = comparison.entry(reference);
-        ModelComparison.Entry b = comparison.entry(other);
+        return versus(comparison.entry(reference), comparison.entry(other));
+    }
+
+    /** {@link #versus(ModelComparison, String, String)} of two entries measured on the same images. */
+    static Markdown versus(ModelComparison.Entry a, ModelComparison.Entry b) {
         double gzipRatio = (double) b.gzipBytes() / a.gzipBytes();
         return Markdown.of(
-                accuracyVersus(comparison, reference, other),
+                accuracyVersus(a, b),
                 "",
                 "Raw file " + Format.kilobytes(b.sizeBytes()) + " against " + Format.kilobytes(a.sizeBytes())
                         + "; gzip " + Format.kilobytes(b.gzipBytes()) + " against " + Format.kilobytes(a.gzipBytes())
                         + " (" + Format.ratio(gzipRatio) + ")"
                         + (b.gzipBytes() < a.gzipBytes()
-                                ? ": gzip finds more repetition in " + other + "."
-                                : ": gzip finds no more repetition in " + other + " than in " + reference + "."));
+                                ? ": gzip finds more repetition in " + b.name() + "."
+                                : ": gzip finds no more repetition in " + b.name() + " than in " + a.name() + "."));
     }
 
     /**
      * "**other**: int8 accuracy 94.96 %, +2.32 points against reference on the same 10,000 test
      * images: significantly more accurate (p < 0.0001)".
      */
-    static String accuracyVersus(ModelComparison comparison, String reference, String other) {
-        ModelComparison.Entry b = comparison.entry(other);
-        return "**" + other + "**: int8 accuracy " + Format.percent(b.accuracy()) + ", "
-                + Sentences.versus(comparison.versus(reference, other), reference) + ".";
+    static String accuracyVersus(ModelComparison.Entry reference, ModelComparison.Entry other) {
+        PairedComparison c = PairedComparison.of(reference.evaluation().hits(), other.evaluation().hits());
+        return "**" + other.name() + "**: int8 accuracy " + Format.percent(other.accuracy()) + ", "
+                + Sentences.versus(c, reference.name()) + ".";
     }
 
     /**
@@ -106,8 +109,16 @@ public final class Findings {
      */
     public static Markdown collaborative(ModelComparison comparison, Map<String, List<VelaReport>> npu,
                                          String reference, String combined) {
+        return collaborative(comparison.entry(reference), comparison.entry(combined), npu);
+    }
+
+    /** {@link #collaborative(ModelComparison, Map, String, String)} of two entries measured on the same images. */
+    static Markdown collaborative(ModelComparison.Entry referenceEntry, ModelComparison.Entry combinedEntry,
+                                  Map<String, List<VelaReport>> npu) {
+        String reference = referenceEntry.name();
+        String combined = combinedEntry.name();
         List<String> lines = new ArrayList<>();
-        lines.add(accuracyVersus(comparison, reference, combined));
+        lines.add(accuracyVersus(referenceEntry, combinedEntry));
         lines.add("");
         List<VelaReport> referenceReports = npu.get(reference);
         List<VelaReport> combinedReports = npu.get(combined);
@@ -150,24 +161,22 @@ public final class Findings {
      * many settings show no significant difference), and every point against the reference model.
      */
     public static Markdown sweep(List<Sweep.Result> results, String reference, boolean[] referenceHits) {
-        Map<Sweep.Point, Sweep.Result> byPoint = new LinkedHashMap<>();
-        results.forEach(r -> byPoint.put(r.point(), r));
+        Map<Sweep.Point, Sweep.Result> byPoint = CollabReport.byPoint(results);
         List<String> better = new ArrayList<>();
         List<String> worse = new ArrayList<>();
         int settings = 0;
         for (Sweep.Result r : results) {
             Sweep.Point p = r.point();
-            Sweep.Result ptq = p.quantization() == Sweep.Quantization.PCQAT
-                    ? byPoint.get(new Sweep.Point(p.sparsity(), p.clusters(), Sweep.Quantization.PTQ)) : null;
+            Sweep.Result ptq = CollabReport.ptqPartner(byPoint, p);
             if (ptq == null) {
                 continue;
             }
             settings++;
             PairedComparison c = PairedComparison.of(ptq.hits(), r.hits());
             if (c.significant()) {
-                String label = setting(p) + " (" + Format.points(r.accuracy().value() - ptq.accuracy().value()) + ", "
-                        + Format.pValue(c.pValue()) + ")";
-                (c.onlySecondRight() > c.onlyFirstRight() ? better : worse).add(label);
+                String label = setting(p) + " (" + Sentences.difference(r.accuracy().value() - ptq.accuracy().value(),
+                        c.pValue()) + ")";
+                (Sentences.moreAccurate(c) ? better : worse).add(label);
             }
         }
         List<String> lines = new ArrayList<>();
@@ -196,10 +205,8 @@ public final class Findings {
         for (Sweep.Quantization q : Sweep.Quantization.values()) {
             List<Sweep.Result> some = results.stream().filter(r -> r.point().quantization() == q).toList();
             if (!some.isEmpty()) {
-                long n = some.stream().filter(r -> {
-                    PairedComparison c = PairedComparison.of(referenceHits, r.hits());
-                    return c.significant() && c.onlyFirstRight() > c.onlySecondRight();
-                }).count();
+                long n = some.stream().filter(r -> Sentences.lessAccurate(PairedComparison.of(referenceHits, r.hits())))
+                        .count();
                 below.add(n + " of " + some.size() + " " + q + " points");
             }
         }

@@ -157,13 +157,7 @@ public final class NpuFindings {
      * give the unlimited one's figures.
      */
     public static Markdown memoryModes(List<VelaReport> sweep, String model) {
-        Map<List<String>, Map<String, VelaReport>> rows = new LinkedHashMap<>();
-        for (VelaReport r : sweep) {
-            if (r.network().equals(model) && r.target().optimise() == VelaTarget.Optimise.Performance) {
-                rows.computeIfAbsent(List.of(r.target().accelerator(), r.target().systemConfig()), k -> new LinkedHashMap<>())
-                        .put(r.target().memoryMode(), r);
-            }
-        }
+        Map<List<String>, Map<String, VelaReport>> rows = NpuReport.byAcceleratorAndSystem(NpuReport.performance(sweep, model));
         List<Map<String, VelaReport>> compared = rows.values().stream().filter(m -> m.size() > 1).toList();
         if (compared.isEmpty()) {
             return Markdown.of("This run's sweep compiles " + model + " in one memory mode per accelerator and system, "
@@ -214,8 +208,7 @@ public final class NpuFindings {
     }
 
     private static String fastest(Map<String, VelaReport> modes) {
-        return modes.values().stream().min(Comparator.comparingDouble(VelaReport::inferenceMillis)).orElseThrow()
-                .target().memoryMode();
+        return NpuReport.fastestMode(modes.values());
     }
 
     /** The time in {@code mode} relative to everything in SRAM. */

@@ -169,18 +169,12 @@ public final class NpuReport {
      * busiest memory, not the computation, sets the time.
      */
     public static Table memoryModes(List<VelaReport> reports, String model) {
-        List<VelaReport> rs = reports.stream()
-                .filter(r -> r.network().equals(model) && r.target().optimise() == VelaTarget.Optimise.Performance)
-                .toList();
+        List<VelaReport> rs = performance(reports, model);
         if (rs.isEmpty()) {
             throw new IllegalArgumentException("No Performance-strategy reports of " + model + " in the sweep");
         }
         List<String> modes = rs.stream().map(r -> r.target().memoryMode()).distinct().toList();
-        Map<List<String>, Map<String, VelaReport>> rows = new LinkedHashMap<>(); // (accelerator, system) -> mode -> report
-        for (VelaReport r : rs) {
-            rows.computeIfAbsent(List.of(r.target().accelerator(), r.target().systemConfig()), k -> new LinkedHashMap<>())
-                    .put(r.target().memoryMode(), r);
-        }
+        Map<List<String>, Map<String, VelaReport>> rows = byAcceleratorAndSystem(rs);
         Table t = Table.create(model + ": inference ms per memory mode",
                 StringColumn.create("accelerator"), StringColumn.create("system"));
         modes.forEach(mode -> t.addColumns(DoubleColumn.create(mode + " ms")));
@@ -197,13 +191,34 @@ public final class NpuReport {
                 }
             }
             Collection<VelaReport> cell = row.getValue().values();
-            t.stringColumn(2 + modes.size()).append(cell.stream()
-                    .min(java.util.Comparator.comparingDouble(VelaReport::inferenceMillis)).orElseThrow()
-                    .target().memoryMode());
+            t.stringColumn(2 + modes.size()).append(fastestMode(cell));
             t.stringColumn(3 + modes.size()).append(cell.stream().filter(VelaReport::memoryBound)
                     .map(r -> r.target().memoryMode()).collect(Collectors.joining(", ")));
         }
         return t;
+    }
+
+    /** {@code model}'s Performance-strategy reports, in the sweep's order. */
+    static List<VelaReport> performance(List<VelaReport> reports, String model) {
+        return reports.stream()
+                .filter(r -> r.network().equals(model) && r.target().optimise() == VelaTarget.Optimise.Performance)
+                .toList();
+    }
+
+    /** Reports by (accelerator, system configuration), then by memory mode: the rows of {@link #memoryModes}. */
+    static Map<List<String>, Map<String, VelaReport>> byAcceleratorAndSystem(List<VelaReport> reports) {
+        Map<List<String>, Map<String, VelaReport>> rows = new LinkedHashMap<>();
+        for (VelaReport r : reports) {
+            rows.computeIfAbsent(List.of(r.target().accelerator(), r.target().systemConfig()), k -> new LinkedHashMap<>())
+                    .put(r.target().memoryMode(), r);
+        }
+        return rows;
+    }
+
+    /** The memory mode of the fastest of {@code modes} (the first where several are as fast). */
+    static String fastestMode(Collection<VelaReport> modes) {
+        return modes.stream().min(java.util.Comparator.comparingDouble(VelaReport::inferenceMillis)).orElseThrow()
+                .target().memoryMode();
     }
 
     /** Writes {@link #sweep} as CSV to {@code csv} (atomically) and returns the path. */

@@ -10,6 +10,10 @@ import org.condition4j.stats.PairedComparison;
 public final class Sentences {
     private Sentences() {}
 
+    private static final String MORE_ACCURATE = "significantly more accurate";
+    private static final String LESS_ACCURATE = "significantly less accurate";
+    private static final String NO_DIFFERENCE = "no significant difference";
+
     /**
      * How a model compares with {@code reference} on the same images, from their paired comparison
      * with the reference first ({@code PairedComparison.of(referenceHits, modelHits)},
@@ -28,10 +32,33 @@ public final class Sentences {
      * comparison) or "no significant difference".
      */
     public static String verdict(PairedComparison comparison) {
-        if (!comparison.significant()) {
-            return "no significant difference";
+        return verdict(comparison.onlySecondRight() - comparison.onlyFirstRight(), comparison.pValue());
+    }
+
+    /**
+     * The same verdict from a difference (the model's accuracy minus the reference's, in any unit)
+     * and the exact McNemar test's p-value, where only those were recorded: significant only below
+     * {@link PairedComparison#ALPHA}, the direction that of the difference.
+     */
+    public static String verdict(double difference, double pValue) {
+        if (!(pValue < PairedComparison.ALPHA)) {
+            return NO_DIFFERENCE;
         }
-        return comparison.onlySecondRight() > comparison.onlyFirstRight()
-                ? "significantly more accurate" : "significantly less accurate";
+        return difference > 0 ? MORE_ACCURATE : LESS_ACCURATE;
+    }
+
+    /** Whether the second model of {@code comparison} is significantly more accurate than the first. */
+    public static boolean moreAccurate(PairedComparison comparison) {
+        return verdict(comparison).equals(MORE_ACCURATE);
+    }
+
+    /** Whether the second model of {@code comparison} is significantly less accurate than the first. */
+    public static boolean lessAccurate(PairedComparison comparison) {
+        return verdict(comparison).equals(LESS_ACCURATE);
+    }
+
+    /** A difference with its p-value, for a parenthesis: "+2.32 points, p = 0.011". */
+    public static String difference(double fractionDifference, double pValue) {
+        return Format.points(fractionDifference) + ", " + Format.pValue(pValue);
     }
 }

@@ -2,7 +2,7 @@ package org.condition4j.workshop;
 
 import org.condition4j.report.Format;
 import org.condition4j.report.Markdown;
-import org.condition4j.stats.PairedComparison;
+import org.condition4j.report.Sentences;
 import org.condition4j.vela.VelaReport;
 import org.condition4j.vela.VelaTarget;
 
@@ -103,8 +103,7 @@ public final class OverviewFindings {
             if (!Double.isNaN(pValue) && !Double.isNaN(r.int8Accuracy()) && !Double.isNaN(p.int8Accuracy())) {
                 double difference = r.int8Accuracy() - p.int8Accuracy();
                 line += "; int8 accuracy " + Format.percent(r.int8Accuracy()) + " (" + Format.points(difference) + "): "
-                        + (pValue >= PairedComparison.ALPHA ? "no significant difference"
-                        : difference > 0 ? "significantly more accurate" : "significantly less accurate")
+                        + Sentences.verdict(difference, pValue)
                         + " (" + Format.pValue(pValue) + ")";
             }
             lines.add(line + ".");
