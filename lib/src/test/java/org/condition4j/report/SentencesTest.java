@@ -10,7 +10,7 @@ class SentencesTest {
 
     @Test
     void aDifferenceIsSignificantAndHasADirectionOnlyWhereTheTestSaysSo() {
-        assertEquals("+0.10 points against the baseline on the same 1,000 test images: no significant difference (p = 1)",
+        assertEquals("+0.10 points against the baseline on the same 1,000 test images: no significant difference (p = 1.0)",
                 Sentences.versus(new PairedComparison(1000, 1, 2, 1.0), "the baseline"));
         assertEquals("-2.00 points against float on the same 1,000 test images: significantly less accurate (p < 0.0001)",
                 Sentences.versus(new PairedComparison(1000, 20, 0, 1.9e-6), "float"));
