@@ -49,8 +49,7 @@ class LiteRtEvaluationTest {
             for (int c = 0; c < classes; c++) {
                 assertEquals(want[c], logits[i * classes + c], "image " + i + " class " + c + ": int8 logit");
             }
-            exactSoftmax[i] = LiteRtKernelsTest.exactSoftmax(want, q.params(logitsIndex).scale(),
-                    q.params(logitsIndex).zeroPoint());
+            exactSoftmax[i] = IntegerReference.exactSoftmax(want, q.params(logitsIndex));
         }
 
         Path model = TfliteExport.int8(q).writeTo(dir.resolve("model.tflite"));

@@ -90,7 +90,7 @@ class LiteRtKernelsTest {
             if (softmax) {
                 int[][] exact = new int[IMAGES][];
                 for (int i = 0; i < IMAGES; i++) {
-                    exact[i] = exactSoftmax(logits[i], q.params(logitsOp).scale(), q.params(logitsOp).zeroPoint());
+                    exact[i] = IntegerReference.exactSoftmax(logits[i], q.params(logitsOp));
                 }
                 compare(graph.op(logitsOp).name() + " (softmax)", exact, run(ops, kernels), 1, differences);
             }
@@ -107,7 +107,7 @@ class LiteRtKernelsTest {
                 int[][] want = new int[IMAGES][];
                 for (int i = 0; i < IMAGES; i++) {
                     want[i] = graph.op(k) instanceof Softmax
-                            ? exactSoftmax(before[i], q.params(k).scale(), q.params(k).zeroPoint())
+                            ? IntegerReference.exactSoftmax(before[i], q.params(k))
                             : reference.runOp(k, before[i]);
                 }
                 compare("op " + k + " " + graph.op(k).name() + " alone", want, after,
@@ -161,20 +161,5 @@ class LiteRtKernelsTest {
             }
         }
         return all;
-    }
-
-    /** The softmax of int8 logits, computed exactly and rounded to the output's steps of 1/256 (zero point -128). */
-    static int[] exactSoftmax(int[] logits, double scale, int zeroPoint) {
-        double[] e = new double[logits.length];
-        double sum = 0;
-        for (int c = 0; c < logits.length; c++) {
-            e[c] = Math.exp((float) scale * (logits[c] - zeroPoint));
-            sum += e[c];
-        }
-        int[] out = new int[logits.length];
-        for (int c = 0; c < logits.length; c++) {
-            out[c] = IntegerReference.clamp(Math.round(e[c] / sum * 256) - 128, -128, 127);
-        }
-        return out;
     }
 }

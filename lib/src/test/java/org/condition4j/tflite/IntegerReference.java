@@ -389,6 +389,26 @@ public final class IntegerReference {
         }
     }
 
+    /**
+     * The softmax of int8 logits with parameters {@code p}, computed exactly and rounded to the
+     * int8 softmax output's steps of 1/256 (zero point -128): what every int8 SOFTMAX kernel
+     * approximates, each with its own tables, to within one step.
+     */
+    public static int[] exactSoftmax(int[] logits, ActivationParams p) {
+        double scale = (float) p.scale();
+        double[] e = new double[logits.length];
+        double sum = 0;
+        for (int c = 0; c < logits.length; c++) {
+            e[c] = Math.exp(scale * (logits[c] - p.zeroPoint()));
+            sum += e[c];
+        }
+        int[] out = new int[logits.length];
+        for (int c = 0; c < logits.length; c++) {
+            out[c] = clamp(Math.round(e[c] / sum * 256) - 128, -128, 127);
+        }
+        return out;
+    }
+
     public static int clamp(long v, int lo, int hi) {
         return (int) Math.max(lo, Math.min(hi, v));
     }

@@ -121,7 +121,7 @@ record ExecutedNotebook(JsonNode json) {
     }
 
     /** Notebook text fields are a string or a list of lines. */
-    private static String text(JsonNode node) {
+    static String text(JsonNode node) {
         if (node.isArray()) {
             StringBuilder joined = new StringBuilder();
             node.forEach(line -> joined.append(line.asText()));

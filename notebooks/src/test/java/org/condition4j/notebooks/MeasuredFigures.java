@@ -127,7 +127,7 @@ final class MeasuredFigures {
             if (!"markdown".equals(cell.path("cell_type").asText())) {
                 continue;
             }
-            String text = text(cell.path("source"));
+            String text = ExecutedNotebook.text(cell.path("source"));
             String firstLine = text.strip().lines().findFirst().orElse("");
             for (int[] span : spans(text, true)) {
                 String context = text.substring(Math.max(0, span[0] - 40), Math.min(text.length(), span[1] + 20))
@@ -183,15 +183,5 @@ final class MeasuredFigures {
             }
         }
         return prose.toString();
-    }
-
-    /** Notebook text fields are a string or a list of lines. */
-    private static String text(JsonNode node) {
-        if (node.isArray()) {
-            StringBuilder joined = new StringBuilder();
-            node.forEach(line -> joined.append(line.asText()));
-            return joined.toString();
-        }
-        return node.asText();
     }
 }
