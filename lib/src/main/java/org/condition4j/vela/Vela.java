@@ -5,6 +5,7 @@ import org.condition4j.tflite.TfliteVerifier;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -32,6 +34,7 @@ public final class Vela {
     private static final Pattern CPU_OPERATOR = Pattern.compile(
             "^Warning \\(supported operators\\) operator: (\\w+), ofm: '([^']*)'", Pattern.MULTILINE);
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
+    private static final Pattern BATCH_EXIT = Pattern.compile("^exit (\\d+) (-?\\d+)$", Pattern.MULTILINE);
 
     private final Path executable;
     private final Duration timeout;
@@ -50,6 +53,15 @@ public final class Vela {
         return new Vela(executable, TIMEOUT);
     }
 
+    /** One compilation: a model, the target, and the folder its outputs go to. */
+    public record Job(Path tflite, VelaTarget target, Path outputDir) {
+        public Job {
+            Objects.requireNonNull(tflite, "tflite");
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(outputDir, "outputDir");
+        }
+    }
+
     /**
      * Compiles {@code tflite} for {@code target}, writing Vela's outputs into {@code outputDir}.
      * Vela writes into a private folder first and each finished file then replaces its namesake in
@@ -57,21 +69,12 @@ public final class Vela {
      * by side) never read each other's half-written files.
      */
     public VelaReport compile(Path tflite, VelaTarget target, Path outputDir) {
-        if (!Files.isRegularFile(tflite)) {
-            throw new IllegalArgumentException("No .tflite file at " + tflite.toAbsolutePath());
-        }
-        String network = baseName(tflite);
-        Path work;
+        Job job = new Job(tflite, target, outputDir);
+        Path work = prepare(job);
         try {
-            TfliteVerifier.verify(Files.readAllBytes(tflite), tflite.toAbsolutePath().toString());
-            Files.createDirectories(outputDir);
-            work = Files.createTempDirectory(outputDir, "." + network + "-vela");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + tflite + " or create Vela's output folder " + outputDir
-                    + ": " + e.getMessage(), e);
-        }
-        try {
-            VelaReport report = run(tflite, network, target, work, outputDir);
+            Subprocess.Result run = Subprocess.run(command(List.of(executable.toString()), job, work), timeout,
+                    "Vela on " + tflite);
+            VelaReport report = read(job, work, run.exitCode(), run.output());
             publish(work, outputDir);
             return report;
         } finally {
@@ -79,29 +82,141 @@ public final class Vela {
         }
     }
 
-    /** Runs Vela with its outputs in {@code work}; the report names the compiled model in {@code outputDir}. */
-    private VelaReport run(Path tflite, String network, VelaTarget target, Path work, Path outputDir) {
-        Subprocess.Result run = Subprocess.run(List.of(executable.toString(), tflite.toAbsolutePath().toString(),
-                "--accelerator-config", target.accelerator(),
-                "--config", "Arm/vela.ini",
-                "--system-config", target.systemConfig(),
-                "--memory-mode", target.memoryMode(),
-                "--optimise", target.optimise().name(),
-                "--verbose-performance",
-                "--output-dir", work.toAbsolutePath().toString()), timeout, "Vela on " + tflite);
-        String output = run.output();
-        if (run.exitCode() != 0) {
-            throw new IllegalStateException("Vela failed on " + tflite.getFileName() + " for " + target
-                    + " (exit " + run.exitCode() + "):\n" + Subprocess.lastLines(output, 15));
+    /**
+     * Compiles every job in one Python process, in order, each exactly as {@link #compile} would
+     * (the same arguments, outputs and report: the tests compare the two), without paying Vela's
+     * start-up, several times a small model's compilation, for each. A failed job fails the batch
+     * with Vela's message; the jobs before it have published their outputs.
+     */
+    public List<VelaReport> compileAll(List<Job> jobs) {
+        if (jobs.isEmpty()) {
+            return List.of();
         }
-        Path summary = work.resolve(network + "_summary_" + target.systemConfig() + ".csv");
+        Path batch;
+        try {
+            batch = Files.createTempDirectory("condition4j-vela-batch");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a temporary folder for Vela: " + e.getMessage(), e);
+        }
+        List<Path> works = new ArrayList<>();
+        try {
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i < jobs.size(); i++) {
+                Path work = prepare(jobs.get(i));
+                works.add(work);
+                List<String> fields = new ArrayList<>(List.of(batch.resolve(i + ".log").toString()));
+                fields.addAll(command(List.of(), jobs.get(i), work));
+                for (String field : fields) {
+                    if (field.contains("\t") || field.contains("\n")) {
+                        throw new IllegalArgumentException("Vela's batch cannot pass a path with a tab or line break: "
+                                + field + "; rename the file or folder");
+                    }
+                }
+                lines.append(String.join("\t", fields)).append('\n');
+            }
+            Path jobsFile = Files.writeString(batch.resolve("jobs.txt"), lines);
+            Path script = batch.resolve("vela_batch.py");
+            try (InputStream in = Vela.class.getResourceAsStream("vela_batch.py")) {
+                Files.copy(Objects.requireNonNull(in, "vela_batch.py is missing from the library jar"), script);
+            }
+            Subprocess.Result run = Subprocess.run(List.of(python().toString(), script.toString(), jobsFile.toString()),
+                    timeout.multipliedBy(jobs.size()), "Vela on " + jobs.size() + " models and targets");
+            Map<Integer, Integer> exits = new HashMap<>();
+            Matcher m = BATCH_EXIT.matcher(run.output());
+            while (m.find()) {
+                exits.put(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+            }
+            List<VelaReport> reports = new ArrayList<>();
+            for (int i = 0; i < jobs.size(); i++) {
+                Job job = jobs.get(i);
+                if (!exits.containsKey(i)) {
+                    throw new IllegalStateException("Vela's batch process stopped (exit " + run.exitCode() + ") before "
+                            + job.tflite().getFileName() + " for " + job.target() + ":\n"
+                            + Subprocess.lastLines(run.output() + readIfPresent(batch.resolve(i + ".log")), 15));
+                }
+                reports.add(read(job, works.get(i), exits.get(i), Files.readString(batch.resolve(i + ".log"))));
+                publish(works.get(i), job.outputDir());
+            }
+            return List.copyOf(reports);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot prepare or read Vela's batch in " + batch + ": " + e.getMessage(), e);
+        } finally {
+            works.forEach(Vela::deleteQuietly);
+            deleteQuietly(batch);
+        }
+    }
+
+    /** Checks the model and creates the private folder Vela writes into. */
+    private static Path prepare(Job job) {
+        if (!Files.isRegularFile(job.tflite())) {
+            throw new IllegalArgumentException("No .tflite file at " + job.tflite().toAbsolutePath());
+        }
+        try {
+            TfliteVerifier.verify(Files.readAllBytes(job.tflite()), job.tflite().toAbsolutePath().toString());
+            Files.createDirectories(job.outputDir());
+            return Files.createTempDirectory(job.outputDir(), "." + baseName(job.tflite()) + "-vela");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + job.tflite() + " or create Vela's output folder "
+                    + job.outputDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code prefix} followed by Vela's arguments for {@code job}, its outputs going to {@code work}. */
+    private static List<String> command(List<String> prefix, Job job, Path work) {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(job.tflite().toAbsolutePath().toString(),
+                "--accelerator-config", job.target().accelerator(),
+                "--config", "Arm/vela.ini",
+                "--system-config", job.target().systemConfig(),
+                "--memory-mode", job.target().memoryMode(),
+                "--optimise", job.target().optimise().name(),
+                "--verbose-performance",
+                "--output-dir", work.toAbsolutePath().toString()));
+        return command;
+    }
+
+    /** The report of a finished compilation whose outputs are in {@code work}; names the compiled model in the job's folder. */
+    private static VelaReport read(Job job, Path work, int exitCode, String output) {
+        if (exitCode != 0) {
+            throw new IllegalStateException("Vela failed on " + job.tflite().getFileName() + " for " + job.target()
+                    + " (exit " + exitCode + "):\n" + Subprocess.lastLines(output, 15));
+        }
+        String network = baseName(job.tflite());
+        Path summary = work.resolve(network + "_summary_" + job.target().systemConfig() + ".csv");
         try {
             Map<String, Integer> operators = operatorCounts(output);
-            return report(network, target, operators, output, readCsv(summary),
-                    outputDir.resolve(network + "_vela.tflite"),
+            return report(network, job.target(), operators, output, readCsv(summary),
+                    job.outputDir().resolve(network + "_vela.tflite"),
                     VelaLayer.read(work.resolve(network + "_per-layer.csv")));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read Vela's summary " + summary + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The Python that runs the Vela executable (its {@code #!} line): the batch imports Vela there.
+     */
+    private Path python() {
+        try (BufferedReader reader = Files.newBufferedReader(executable)) {
+            String first = reader.readLine();
+            if (first != null && first.startsWith("#!")) {
+                Path interpreter = Path.of(first.substring(2).trim().split("\\s+")[0]);
+                if (Files.isExecutable(interpreter)) {
+                    return interpreter;
+                }
+            }
+            throw new IllegalStateException("Cannot tell which Python runs Vela at " + executable
+                    + " (its first line is " + first + "); reinstall it with ./setup.sh");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the Vela executable " + executable + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String readIfPresent(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            return "";
         }
     }
 

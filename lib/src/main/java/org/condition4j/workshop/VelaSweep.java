@@ -21,8 +21,9 @@ import java.util.stream.Stream;
  * Every int8 model of a folder compiled for many targets ({@link org.condition4j.vela.VelaConfigurations}),
  * each target's outputs (the {@code _vela.tflite} and Vela's CSVs) in
  * {@code <folder>/vela/<accelerator>_<system>_<memory mode>_<strategy>/}. The compilations run
- * side by side, one Vela process per processor: each is a short single-threaded Python run, and a
- * full sweep is hundreds of them.
+ * in one Vela process per processor ({@link Vela#compileAll}): each is a short single-threaded
+ * Python run, a full sweep is hundreds of them, and starting Vela costs more than compiling a
+ * small model.
  */
 public final class VelaSweep {
     private VelaSweep() {}
@@ -36,19 +37,32 @@ public final class VelaSweep {
         if (models.isEmpty()) {
             throw new IllegalStateException("No int8 .tflite models in " + modelsDir + "; run the notebooks 01-04 first");
         }
+        List<Vela.Job> jobs = new ArrayList<>();
+        for (Path model : models) {
+            for (VelaTarget target : targets) {
+                jobs.add(new Vela.Job(model, target, modelsDir.resolve("vela").resolve(target.folderName())));
+            }
+        }
+        // one Vela process per processor, each compiling every n-th job: Vela starts once per process
+        int processes = Math.min(jobs.size(), Runtime.getRuntime().availableProcessors());
         Vela vela = Workshop.vela();
-        ExecutorService workers = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+        ExecutorService workers = Executors.newFixedThreadPool(processes);
         try {
-            List<Future<VelaReport>> pending = new ArrayList<>();
-            for (Path model : models) {
-                for (VelaTarget target : targets) {
-                    pending.add(workers.submit(
-                            () -> vela.compile(model, target, modelsDir.resolve("vela").resolve(target.folderName()))));
+            List<Future<List<VelaReport>>> pending = new ArrayList<>();
+            for (int p = 0; p < processes; p++) {
+                List<Vela.Job> share = new ArrayList<>();
+                for (int i = p; i < jobs.size(); i += processes) {
+                    share.add(jobs.get(i));
                 }
+                pending.add(workers.submit(() -> vela.compileAll(share)));
+            }
+            List<List<VelaReport>> shares = new ArrayList<>();
+            for (Future<List<VelaReport>> share : pending) {
+                shares.add(share.get());
             }
             List<VelaReport> reports = new ArrayList<>();
-            for (Future<VelaReport> report : pending) {
-                reports.add(report.get());
+            for (int i = 0; i < jobs.size(); i++) {
+                reports.add(shares.get(i % processes).get(i / processes));
             }
             return List.copyOf(reports);
         } catch (ExecutionException e) { // Vela's own message, as a sequential run would have thrown it

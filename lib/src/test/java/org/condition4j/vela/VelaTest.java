@@ -64,6 +64,80 @@ class VelaTest {
         }
     }
 
+    /**
+     * The batch runs Vela in one Python process for many jobs: every job's report and files must be
+     * what the {@code vela} command writes for it alone, also after jobs for other accelerators,
+     * memory modes and strategies ran in the same process before it.
+     */
+    @Test
+    void aBatchCompilesEveryJobExactlyAsTheCommandDoes() throws IOException {
+        List<VelaTarget> targets = List.of(VelaTarget.ETHOS_U85_256,
+                VelaTarget.ETHOS_U55_128.optimisedFor(VelaTarget.Optimise.Size), VelaTarget.ETHOS_U65_256,
+                VelaTarget.ETHOS_U55_128, new VelaTarget("ethos-u55-64", "Ethos_U55_High_End_Embedded", "Sram_Only"));
+        List<Vela.Job> jobs = new java.util.ArrayList<>();
+        for (VelaTarget target : targets) {
+            for (Path model : List.of(everyLayerInt8, seedInt8)) {
+                jobs.add(new Vela.Job(model, target, dir.resolve("batch").resolve(target.folderName())));
+            }
+        }
+        List<VelaReport> batch = Workshop.vela().compileAll(jobs);
+        assertEquals(jobs.size(), batch.size());
+        for (int i = 0; i < jobs.size(); i++) {
+            Vela.Job job = jobs.get(i);
+            Path alone = dir.resolve("alone").resolve(job.target().folderName());
+            VelaReport expected = Workshop.vela().compile(job.tflite(), job.target(), alone);
+            VelaReport actual = batch.get(i);
+            String what = job.tflite().getFileName() + " for " + job.target();
+            // the same report but for the folder the compiled model went to
+            VelaReport relocated = new VelaReport(actual.network(), actual.target(), actual.npuOperators(),
+                    actual.cpuOperators(), actual.cpuOperations(), actual.sramKiB(), actual.offChipFlashKiB(),
+                    actual.dramKiB(), actual.originalWeightBytes(), actual.encodedWeightBytes(), actual.totalCycles(),
+                    actual.npuCycles(), actual.inferenceMillis(), actual.macs(), actual.memoryAccessCycles(),
+                    expected.compiledModel(), actual.layers());
+            assertEquals(withoutVelasOwnNumbers(expected), withoutVelasOwnNumbers(relocated), what);
+            assertEquals(job.outputDir().resolve(expected.compiledModel().getFileName()), actual.compiledModel(), what);
+            try (Stream<Path> files = Files.list(alone)) {
+                for (Path file : files.filter(f -> f.getFileName().toString().startsWith(expected.network() + "_")).toList()) {
+                    Path batchFile = job.outputDir().resolve(file.getFileName());
+                    if (file.getFileName().toString().endsWith(".csv")) {
+                        assertEquals(Files.readString(file).replaceAll("#\\d+", "#"),
+                                Files.readString(batchFile).replaceAll("#\\d+", "#"), what + ": " + file.getFileName());
+                    } else {
+                        assertEquals(-1L, Files.mismatch(file, batchFile),
+                                what + ": " + file.getFileName() + " differs between the batch and the command");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Vela numbers the tensors it makes itself ("#141") with a counter that runs on across the
+     * compilations of one process, so a batch's numbers are larger than a lone compilation's.
+     */
+    private static VelaReport withoutVelasOwnNumbers(VelaReport report) {
+        return new VelaReport(report.network(), report.target(), report.npuOperators(), report.cpuOperators(),
+                report.cpuOperations(), report.sramKiB(), report.offChipFlashKiB(), report.dramKiB(),
+                report.originalWeightBytes(), report.encodedWeightBytes(), report.totalCycles(), report.npuCycles(),
+                report.inferenceMillis(), report.macs(), report.memoryAccessCycles(), report.compiledModel(),
+                withoutVelasOwnNumbers(report.layers()));
+    }
+
+    private static List<VelaLayer> withoutVelasOwnNumbers(List<VelaLayer> layers) {
+        return layers.stream().map(l -> new VelaLayer(l.sourceOperator(), l.npuOperator(), l.placement(),
+                l.tensor().replaceAll("#\\d+", "#"), l.sramBytes(), l.cycles(), l.npuCycles(), l.macs())).toList();
+    }
+
+    @Test
+    void aFailingJobInABatchFailsWithVelasMessage() {
+        var unknownAccelerator = new VelaTarget("ethos-u55-999", "Ethos_U55_High_End_Embedded", "Shared_Sram");
+        var error = assertThrows(IllegalStateException.class, () -> Workshop.vela().compileAll(List.of(
+                new Vela.Job(seedInt8, VelaTarget.ETHOS_U55_128, dir.resolve("ok")),
+                new Vela.Job(seedInt8, unknownAccelerator, dir.resolve("bad")))));
+        assertTrue(error.getMessage().contains("Vela failed on seed_int8.tflite for"), error.getMessage());
+        assertTrue(error.getMessage().contains("invalid choice"), "Vela's own message is missing: " + error.getMessage());
+    }
+
     @Test
     void floatInputOutputLeavesOnlyQuantizeAndDequantizeOnTheCpu() {
         VelaReport report = Workshop.vela().compile(seedFloatIo, VelaTarget.ETHOS_U55_128, dir.resolve("fio"));
