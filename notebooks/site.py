@@ -5,7 +5,8 @@ usage: site.py EXECUTED_DIR MODELS_DIR SITE_DIR
 The book is made by Sphinx with myst-nb and sphinx-book-theme (configuration in book/conf.py):
 every NN_*.ipynb in EXECUTED_DIR becomes a chapter, rendered as it ran (never executed again),
 every <model>.card.md in MODELS_DIR a page under cards/, and the landing page shows the
-side-by-side comparison of all models (MODELS_DIR/vela/comparison_*.html) and links both. A
+side-by-side comparison of all models (MODELS_DIR/vela/comparison_models.html, then
+comparison_<accelerator>.html per NPU configuration) and links both. A
 sidebar lists every page, each page has previous/next and a search box, and the page titles are
 the notebooks' headings. Everything a page loads is in SITE_DIR, so the book opens from the file
 system with no request to the internet. Cells tagged hide-input/hide-output in the notebooks
@@ -57,14 +58,17 @@ def add_card(path, models_dir, cards_dir):
 
 
 def landing_page(notebooks, cards, tables):
-    parts = ["# condition4j: the executed notebooks", "",
+    # no "on this page" column on the landing page: its width goes to the comparison tables
+    parts = ["---", "html_theme.sidebar_secondary.remove: true", "---", "",
+             "# condition4j: the executed notebooks", "",
              "Each notebook as it ran, with its tables and charts, in order, and a card for every "
              "model it wrote. The sidebar lists them all; the search box finds any word in them.", ""]
     if tables:
         parts += ["## All models side by side", ""]
         for path in tables:
-            accelerator = os.path.basename(path)[len("comparison_"): -len(".html")]
-            parts += [f"### {accelerator}", "", "```{raw} html", '<div class="table-scroll">',
+            name = os.path.basename(path)[len("comparison_"): -len(".html")]
+            heading = "What each model is" if name == "models" else f"On the {name}"
+            parts += [f"### {heading}", "", "```{raw} html", '<div class="table-scroll comparison">',
                       read(path).strip(), "</div>", "```", ""]
     parts += ["## Contents", "", "```{toctree}", ":caption: Notebooks", ":maxdepth: 1", ""]
     parts += notebooks
@@ -89,7 +93,9 @@ def main(executed_dir, models_dir, site_dir):
             return 1
         cards = [add_card(path, models_dir, os.path.join(source, "cards"))
                  for path in sorted(glob.glob(os.path.join(models_dir, "*.card.md")))]
-        tables = sorted(glob.glob(os.path.join(models_dir, "vela", "comparison_*.html")))
+        # the models' own figures first, then what each NPU configuration makes of them
+        tables = sorted(glob.glob(os.path.join(models_dir, "vela", "comparison_*.html")),
+                        key=lambda p: (not p.endswith("comparison_models.html"), p))
         write(os.path.join(source, "index.md"), landing_page(notebooks, cards, tables))
 
         building = site_dir.rstrip("/") + ".building"

@@ -137,6 +137,13 @@ final class BrowserCheck {
             problems.add(name + ": overflows sideways (" + scrollWidth + " px wide in a " + innerWidth + " px window: "
                     + culprits + ")");
         }
+        if (width == DESKTOP) { // the landing page's comparison fits a desktop window without scrolling
+            List<String> scrolled = (List<String>) js.executeScript("return Array.from(document.querySelectorAll('.comparison'))"
+                    + ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent.trim().slice(0, 40));");
+            if (!scrolled.isEmpty()) {
+                problems.add(name + ": comparison tables wider than the page " + scrolled);
+            }
+        }
         List<String> outside = (List<String>) js.executeScript("return performance.getEntriesByType('resource')"
                 + ".map(e => e.name).filter(n => !n.startsWith('file:') && !n.startsWith('data:'));");
         if (!outside.isEmpty()) {
