@@ -1,5 +1,7 @@
 package org.condition4j.notebooks;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -7,6 +9,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
 
 import java.io.File;
 import java.io.IOException;
@@ -37,6 +40,8 @@ final class BrowserCheck {
     static final int PHONE = 390;
     /** A word every run's notebooks use, so a search for it must find pages. */
     static final String SEARCH_WORD = "calibration";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private BrowserCheck() {}
 
@@ -99,6 +104,8 @@ final class BrowserCheck {
                 "--disable-sync", "--disable-extensions", "--no-first-run", "--hide-scrollbars",
                 // every host name resolves to nothing: a page that reaches out fails to load it
                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost");
+        // every request the browser sends, failed ones included, shows in the performance log
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("performance", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
                 .usingAnyFreePort().build();
         return new ChromeDriver(service, options);
@@ -144,8 +151,9 @@ final class BrowserCheck {
                 problems.add(name + ": comparison tables wider than the page " + scrolled);
             }
         }
-        List<String> outside = (List<String>) js.executeScript("return performance.getEntriesByType('resource')"
-                + ".map(e => e.name).filter(n => !n.startsWith('file:') && !n.startsWith('data:'));");
+        List<String> outside = new ArrayList<>((List<String>) js.executeScript("return performance.getEntriesByType('resource')"
+                + ".map(e => e.name).filter(n => !n.startsWith('file:') && !n.startsWith('data:'));"));
+        outside.addAll(requestsLeavingTheBook(browser));
         if (!outside.isEmpty()) {
             problems.add(name + ": requested from outside the book " + outside);
         }
@@ -160,6 +168,25 @@ final class BrowserCheck {
             problems.add(name + ": no previous/next links");
         }
         return problems;
+    }
+
+    /** The URLs of requests since the last call that were not for a file, a data: URI or the like. */
+    private static List<String> requestsLeavingTheBook(ChromeDriver browser) {
+        List<String> urls = new ArrayList<>();
+        for (LogEntry entry : browser.manage().logs().get("performance")) {
+            try {
+                JsonNode message = JSON.readTree(entry.getMessage()).path("message");
+                if (message.path("method").asText().equals("Network.requestWillBeSent")) {
+                    String url = message.path("params").path("request").path("url").asText();
+                    if (!url.matches("^(file|data|blob|about|chrome|devtools):.*")) {
+                        urls.add(url);
+                    }
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("unreadable performance log entry: " + entry.getMessage(), e);
+            }
+        }
+        return urls;
     }
 
     /** Sphinx's search runs in the page from searchindex.js, so it works from the file system too. */

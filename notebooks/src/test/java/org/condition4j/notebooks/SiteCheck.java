@@ -31,7 +31,8 @@ final class SiteCheck {
 
     private SiteCheck() {}
 
-    static void check(Path site, List<Path> executed, Path models) throws IOException {
+    static void check(Path book, List<Path> executed, Path models) throws IOException {
+        Path site = book.toRealPath(); // Files.walk would not enter a symbolic link
         Path index = site.resolve("index.html");
         assertTrue(Files.isRegularFile(index), "no " + index);
         assertTrue(Files.isRegularFile(site.resolve("search.html")) && Files.isRegularFile(site.resolve("searchindex.js")),
@@ -61,7 +62,9 @@ final class SiteCheck {
         List<String> broken = new ArrayList<>();
         List<String> external = new ArrayList<>();
         try (Stream<Path> pages = Files.walk(site)) {
-            for (Path page : pages.filter(p -> p.toString().endsWith(".html")).toList()) {
+            // _static holds the theme's files, among them HTML templates that are not pages
+            for (Path page : pages.filter(p -> p.toString().endsWith(".html"))
+                    .filter(p -> !site.relativize(p).startsWith("_static")).toList()) {
                 String html = Files.readString(page);
                 Matcher loaded = LOADED.matcher(html);
                 while (loaded.find()) {
