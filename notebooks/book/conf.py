@@ -30,6 +30,7 @@ html_theme_options = {
     "use_edit_page_button": False,
     "launch_buttons": {},
     "search_bar_text": "Search the notebooks and cards",
+    "navbar_persistent": [],  # one search box, in the sidebar (the header would repeat it)
 }
 html_static_path = ["_static"]
 html_css_files = ["condition4j.css"]
