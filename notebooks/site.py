@@ -102,6 +102,7 @@ def main(executed_dir, models_dir, site_dir):
         shutil.rmtree(building, ignore_errors=True)
         status = build_main(["-q", "-b", "html", "-d", os.path.join(source, "_doctrees"), source, building])
         if status != 0:
+            shutil.rmtree(building, ignore_errors=True)
             print(f"site.py: Sphinx failed (status {status}); its messages are above", file=sys.stderr)
             return 1
         shutil.rmtree(os.path.join(building, ".doctrees"), ignore_errors=True)
