@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job: executes every notebook in notebooks/ in order with the full settings (5 epochs,
 # all of MNIST), leaving executed copies in notebooks/executed/, models and their cards in
-# conditioned_models/, and the executed notebooks rendered as a static site in site/.
+# conditioned_models/, and the executed notebooks and model cards as a book in site/.
 #   ./run.sh        run every notebook
 #   ./run.sh lab    open the notebooks in JupyterLab instead
 # Run parameters (EPOCHS, FINE_TUNE_EPOCHS, TRAIN_LIMIT, TEST_LIMIT, EVAL_LIMIT,
@@ -40,11 +40,11 @@ done
 
 if [ $failed -eq 0 ]; then
   env/bin/python notebooks/site.py notebooks/executed conditioned_models site \
-    || { echo "run.sh: rendering the site failed" >&2; failed=1; }
+    || { echo "run.sh: building the book failed" >&2; failed=1; }
 fi
 
 echo
-echo "The notebooks as a web page: $ROOT/site/index.html (opens from the file system)"
+echo "The book of this run: $ROOT/site/index.html (opens from the file system)"
 echo "Executed notebooks: $ROOT/notebooks/executed/"
 echo "Models and metrics: $ROOT/conditioned_models/"
 ls -l conditioned_models | grep -v '^total' || true

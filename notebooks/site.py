@@ -1,55 +1,34 @@
-"""Renders executed notebooks and the model cards into a static site that opens from the file system.
+"""Builds the book of a run: the executed notebooks and the model cards as one static site.
 
 usage: site.py EXECUTED_DIR MODELS_DIR SITE_DIR
 
-Every NN_*.ipynb in EXECUTED_DIR becomes SITE_DIR/NN_*.html through nbconvert's HTML exporter
-(charts embedded as data URIs, so a page needs no other file); every <model>.card.md in
-MODELS_DIR becomes SITE_DIR/cards/<model>.html; SITE_DIR/index.html lists the notebooks in
-order, shows the side-by-side comparison tables (MODELS_DIR/vela/comparison_*.html) and links
-every model card. All links are relative. The site is rebuilt from scratch each time.
+The book is made by Sphinx with myst-nb and sphinx-book-theme (configuration in book/conf.py):
+every NN_*.ipynb in EXECUTED_DIR becomes a chapter, rendered as it ran (never executed again),
+every <model>.card.md in MODELS_DIR a page under cards/, and the landing page shows the
+side-by-side comparison of all models (MODELS_DIR/vela/comparison_models.html, then
+comparison_<accelerator>.html per NPU configuration) and links both. A
+sidebar lists every page, each page has previous/next and a search box, and the page titles are
+the notebooks' headings. Everything a page loads is in SITE_DIR, so the book opens from the file
+system with no request to the internet. Cells tagged hide-input/hide-output in the notebooks
+show collapsed. The book is rebuilt from scratch each time and replaces SITE_DIR when complete.
 
 Numbers are never formatted here: the comparison tables are the HTML fragments the Java side
 wrote with report.Tables.html (every figure through report.Format), embedded as they are, so
-the index reads exactly as notebook 06 does. The CSV files beside them hold the unrounded data.
+the landing page reads exactly as notebook 06 does. The CSV files beside them hold the
+unrounded data.
 """
 import glob
-import html
 import os
+import re
 import shutil
 import sys
+import tempfile
 
-import nbformat
-from nbconvert import HTMLExporter
-from nbconvert.filters.markdown_mistune import markdown2html_mistune
+from sphinx.cmd.build import build_main
 
-PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
-<style>
-body {{ font-family: sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; line-height: 1.45; }}
-table {{ border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }}
-th, td {{ border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }}
-th:first-child, td:first-child {{ text-align: left; }}
-code {{ background: #f4f4f4; padding: 0 0.2em; }}
-</style></head><body>
-{body}
-</body></html>
-"""
-
-
-def title_of(nb, fallback):
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    return fallback
-
-
-def write(path, text):
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
+BOOK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "book")
+# A Markdown link or image target in a model card: [text](target)
+LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
 def read(path):
@@ -57,45 +36,81 @@ def read(path):
         return f.read()
 
 
-def main(executed_dir, models_dir, site_dir):
-    if os.path.isdir(site_dir):
-        shutil.rmtree(site_dir)
-    os.makedirs(os.path.join(site_dir, "cards"))
-    exporter = HTMLExporter(template_name="lab")
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
 
-    notebooks = []
-    for path in sorted(glob.glob(os.path.join(executed_dir, "[0-9]*.ipynb"))):
-        name = os.path.splitext(os.path.basename(path))[0]
-        nb = nbformat.read(path, as_version=4)
-        page, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
-        write(os.path.join(site_dir, name + ".html"), page)
-        notebooks.append((name, title_of(nb, name)))
 
-    cards = []
-    for path in sorted(glob.glob(os.path.join(models_dir, "*.card.md"))):
-        model = os.path.basename(path)[: -len(".card.md")]
-        with open(path, encoding="utf-8") as f:
-            body = markdown2html_mistune(f.read())
-        body = '<p><a href="../index.html">← all notebooks and models</a></p>' + body
-        write(os.path.join(site_dir, "cards", model + ".html"), PAGE.format(title=html.escape(model), body=body))
-        cards.append(model)
+def add_card(path, models_dir, cards_dir):
+    """Copies a model card and the files it links (models, golden vectors) into the book's source."""
+    model = os.path.basename(path)[: -len(".card.md")]
+    text = read(path)
+    for target in LINK.findall(text):
+        if re.match(r"^[a-z]+:|^#|^/", target):
+            continue
+        linked = os.path.normpath(os.path.join(models_dir, target))
+        if os.path.isfile(linked):
+            os.makedirs(os.path.dirname(os.path.join(cards_dir, target)), exist_ok=True)
+            shutil.copyfile(linked, os.path.join(cards_dir, target))
+    write(os.path.join(cards_dir, model + ".md"), text)
+    return model
 
-    parts = ["<h1>condition4j: the executed notebooks</h1>",
-             "<p>Each notebook as it ran, with its tables and charts, in order.</p><ol>"]
-    parts += [f'<li><a href="{html.escape(n)}.html">{html.escape(t)}</a></li>' for n, t in notebooks]
-    parts.append("</ol>")
-    tables = sorted(glob.glob(os.path.join(models_dir, "vela", "comparison_*.html")))
+
+def landing_page(notebooks, cards, tables):
+    # no "on this page" column on the landing page: its width goes to the comparison tables
+    parts = ["---", "html_theme.sidebar_secondary.remove: true", "---", "",
+             "# condition4j: the executed notebooks", "",
+             "Each notebook as it ran, with its tables and charts, in order, and a card for every "
+             "model it wrote. The sidebar lists them all; the search box finds any word in them.", ""]
     if tables:
-        parts.append("<h2>All models side by side</h2>")
+        parts += ["## All models side by side", ""]
         for path in tables:
-            accelerator = os.path.basename(path)[len("comparison_"): -len(".html")]
-            parts.append(f"<h3>{html.escape(accelerator)}</h3>{read(path)}")
+            name = os.path.basename(path)[len("comparison_"): -len(".html")]
+            heading = "What each model is" if name == "models" else f"On the {name}"
+            parts += [f"### {heading}", "", "```{raw} html", '<div class="table-scroll comparison">',
+                      read(path).strip(), "</div>", "```", ""]
+    parts += ["## Contents", "", "```{toctree}", ":caption: Notebooks", ":maxdepth: 1", ""]
+    parts += notebooks
+    parts += ["```", ""]
     if cards:
-        parts.append("<h2>Model cards</h2><ul>")
-        parts += [f'<li><a href="cards/{html.escape(m)}.html">{html.escape(m)}</a></li>' for m in cards]
-        parts.append("</ul>")
-    write(os.path.join(site_dir, "index.html"), PAGE.format(title="condition4j", body="\n".join(parts)))
-    print(f"Site: {len(notebooks)} notebooks, {len(cards)} model cards in {os.path.abspath(site_dir)}/index.html")
+        parts += ["```{toctree}", ":caption: Model cards", ":maxdepth: 1", ""]
+        parts += [f"cards/{m}" for m in cards]
+        parts += ["```", ""]
+    return "\n".join(parts)
+
+
+def main(executed_dir, models_dir, site_dir):
+    source = tempfile.mkdtemp(prefix="condition4j-book-")
+    try:
+        shutil.copytree(BOOK, source, dirs_exist_ok=True)
+        notebooks = []
+        for path in sorted(glob.glob(os.path.join(executed_dir, "[0-9]*.ipynb"))):
+            shutil.copyfile(path, os.path.join(source, os.path.basename(path)))
+            notebooks.append(os.path.splitext(os.path.basename(path))[0])
+        if not notebooks:
+            print(f"site.py: no executed notebook (NN_*.ipynb) in {executed_dir}; run ./run.sh first", file=sys.stderr)
+            return 1
+        cards = [add_card(path, models_dir, os.path.join(source, "cards"))
+                 for path in sorted(glob.glob(os.path.join(models_dir, "*.card.md")))]
+        # the models' own figures first, then what each NPU configuration makes of them
+        tables = sorted(glob.glob(os.path.join(models_dir, "vela", "comparison_*.html")),
+                        key=lambda p: (not p.endswith("comparison_models.html"), p))
+        write(os.path.join(source, "index.md"), landing_page(notebooks, cards, tables))
+
+        building = site_dir.rstrip("/") + ".building"
+        shutil.rmtree(building, ignore_errors=True)
+        status = build_main(["-q", "-b", "html", "-d", os.path.join(source, "_doctrees"), source, building])
+        if status != 0:
+            shutil.rmtree(building, ignore_errors=True)
+            print(f"site.py: Sphinx failed (status {status}); its messages are above", file=sys.stderr)
+            return 1
+        shutil.rmtree(os.path.join(building, ".doctrees"), ignore_errors=True)
+        shutil.rmtree(site_dir, ignore_errors=True)
+        os.replace(building, site_dir)
+    finally:
+        shutil.rmtree(source, ignore_errors=True)
+    print(f"Book: {len(notebooks)} notebooks, {len(cards)} model cards in {os.path.abspath(site_dir)}/index.html")
     return 0
 
 

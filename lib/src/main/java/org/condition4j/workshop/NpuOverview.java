@@ -113,22 +113,26 @@ public final class NpuOverview {
     }
 
     /**
-     * The side-by-side table for one NPU configuration. Numbers are held exactly, in the unit each
-     * header names, and written by {@code Tables.html} (sizes in kB, cycles exact).
+     * The side-by-side table for one NPU configuration: {@link #modelTable} and {@link #npuTable}
+     * in one. Numbers are held exactly, in the unit each header names, and written by
+     * {@code Tables.html} (sizes in kB, cycles exact).
      */
     public Table table(VelaTarget target) {
-        Table table = Table.create("All models on " + target,
+        Table table = modelTable().copy().setName("All models on " + target);
+        npuTable(target).columns().stream().skip(1).forEach(column -> table.addColumns(column.copy()));
+        return table;
+    }
+
+    /** What each model is on any NPU: accuracies with their intervals, file size, sparsity, distinct weights. */
+    public Table modelTable() {
+        Table table = Table.create("All models",
                 StringColumn.create("model"),
                 DoubleColumn.create(FLOAT_ACCURACY_COLUMN), StringColumn.create(Tables.INTERVAL_COLUMN + " (float)"),
                 DoubleColumn.create(INT8_ACCURACY_COLUMN), StringColumn.create(Tables.INTERVAL_COLUMN + " (int8)"),
                 StringColumn.create(Tables.SIGNIFICANCE_COLUMN + " post-training int8 (int8 accuracy)"),
                 DoubleColumn.create("size kB"), DoubleColumn.create("gzip kB"),
-                DoubleColumn.create("sparsity % (file)"), IntColumn.create("distinct weights (file, max per tensor)"),
-                DoubleColumn.create("NPU ops %"), DoubleColumn.create("SRAM kB"),
-                DoubleColumn.create("flash/DRAM kB"), DoubleColumn.create("encoded weights kB"),
-                LongColumn.create("cycles"), DoubleColumn.create("inference ms"));
+                DoubleColumn.create("sparsity % (file)"), IntColumn.create("distinct weights (file, max per tensor)"));
         for (Row r : rows) {
-            VelaReport v = r.vela().get(target);
             table.stringColumn(0).append(r.model());
             table.doubleColumn(1).append(100 * r.floatAccuracy());
             table.stringColumn(2).append(interval(r.withInterval(r.floatAccuracy())));
@@ -140,15 +144,29 @@ public final class NpuOverview {
             table.doubleColumn(7).append(FileSizes.kilobytes(r.gzipBytes()));
             table.doubleColumn(8).append(100 * r.sparsity());
             table.intColumn(9).append(r.maxDistinctWeights());
-            table.doubleColumn(10).append(v.npuOperatorPercent());
+        }
+        return table;
+    }
+
+    /** What Vela estimates for each model on one NPU configuration: the columns that differ between NPUs. */
+    public Table npuTable(VelaTarget target) {
+        Table table = Table.create("All models on " + target,
+                StringColumn.create("model"),
+                DoubleColumn.create("NPU ops %"), DoubleColumn.create("SRAM kB"),
+                DoubleColumn.create("flash/DRAM kB"), DoubleColumn.create("encoded weights kB"),
+                LongColumn.create("cycles"), DoubleColumn.create("inference ms"));
+        for (Row r : rows) {
+            VelaReport v = r.vela().get(target);
+            table.stringColumn(0).append(r.model());
+            table.doubleColumn(1).append(v.npuOperatorPercent());
             if (v.npuOperators() > 0) {
-                table.doubleColumn(11).append(FileSizes.kilobytesOfKiB(v.sramKiB()));
-                table.doubleColumn(12).append(FileSizes.kilobytesOfKiB(v.offChipFlashKiB() + v.dramKiB()));
-                table.doubleColumn(13).append(FileSizes.kilobytes(v.encodedWeightBytes()));
-                table.longColumn(14).append(v.totalCycles());
-                table.doubleColumn(15).append(v.inferenceMillis());
+                table.doubleColumn(2).append(FileSizes.kilobytesOfKiB(v.sramKiB()));
+                table.doubleColumn(3).append(FileSizes.kilobytesOfKiB(v.offChipFlashKiB() + v.dramKiB()));
+                table.doubleColumn(4).append(FileSizes.kilobytes(v.encodedWeightBytes()));
+                table.longColumn(5).append(v.totalCycles());
+                table.doubleColumn(6).append(v.inferenceMillis());
             } else { // nothing on the NPU: Vela's memory, cycles and time do not apply
-                for (int column = 11; column <= 15; column++) {
+                for (int column = 2; column <= 6; column++) {
                     table.column(column).appendMissing();
                 }
             }
@@ -161,18 +179,23 @@ public final class NpuOverview {
     }
 
     /**
-     * Writes {@link #table} for each configuration into {@code dir}: the numbers as data in
-     * {@code comparison_<accelerator>.csv} and the table as the notebook shows it in
-     * {@code comparison_<accelerator>.html} (the fragment the site embeds, so it reads the same).
+     * Writes the comparison into {@code dir}: per configuration the numbers as data in
+     * {@code comparison_<accelerator>.csv} ({@link #table}, unrounded); for the book's landing page
+     * the tables as the notebook writes them, {@link #modelTable} once in
+     * {@code comparison_models.html} and {@link #npuTable} per configuration in
+     * {@code comparison_<accelerator>.html}, so no column repeats.
      */
     public List<Path> writeTables(Path dir) {
         List<Path> written = new ArrayList<>();
+        Path models = dir.resolve("comparison_models.html");
+        AtomicFiles.writeString(models, Tables.html(modelTable()));
+        written.add(models);
         for (VelaTarget target : targets) {
             Table table = table(target);
             Path csv = dir.resolve("comparison_" + target.accelerator() + ".csv");
             AtomicFiles.write(csv, file -> table.write().csv(file.toFile()));
             Path html = dir.resolve("comparison_" + target.accelerator() + ".html");
-            AtomicFiles.writeString(html, Tables.html(table));
+            AtomicFiles.writeString(html, Tables.html(npuTable(target)));
             written.add(csv);
             written.add(html);
         }

@@ -31,6 +31,20 @@ record ExecutedNotebook(JsonNode json) {
         return n;
     }
 
+    /** The notebook's title: its first level-one Markdown heading ("# ..."), or "" if it has none. */
+    String title() {
+        for (JsonNode cell : json.path("cells")) {
+            if (cell.path("cell_type").asText().equals("markdown")) {
+                for (String line : text(cell.path("source")).split("\n")) {
+                    if (line.startsWith("# ")) {
+                        return line.substring(2).strip();
+                    }
+                }
+            }
+        }
+        return "";
+    }
+
     private static final Pattern CELL = Pattern.compile("<t[dh][^>]*>([^<]*)</t[dh]>");
     private static final Pattern DECIMAL = Pattern.compile("\\d[\\d,]*\\.\\d+");
     private static final Pattern PROGRESS = Pattern.compile("^epoch \\d+/\\d+ \\[");

@@ -94,6 +94,7 @@ class NotebookRunnerTest {
         Stream<DynamicTest> site = Stream.of(DynamicTest.dynamicTest("site", () -> {
             renderSite(python);
             SiteCheck.check(SITE, notebooks.stream().map(n -> EXECUTED.resolve(n.getFileName())).toList(), OUTPUTS);
+            BrowserCheck.check(SITE, NOTEBOOKS.resolve("target"));
         }));
         Runs runs = new Runs(python, notebooks);
         return Stream.concat(notebooks.stream().map(notebook -> DynamicTest.dynamicTest(
@@ -170,7 +171,7 @@ class NotebookRunnerTest {
         }
     }
 
-    /** The static site of the executed notebooks, as ./run.sh renders it, into notebooks/target/site. */
+    /** The book of the executed notebooks, as ./run.sh builds it, into notebooks/target/site. */
     private static void renderSite(Path python) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(python.toString(), NOTEBOOKS.resolve("site.py").toString(),
                 EXECUTED.toString(), OUTPUTS.toString(), SITE.toString())
