@@ -32,6 +32,10 @@ public final class Vela {
     private static final Pattern CPU_OPERATOR = Pattern.compile(
             "^Warning \\(supported operators\\) operator: (\\w+), ofm: '([^']*)'", Pattern.MULTILINE);
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
+    /** The configuration file every compilation names: the one Vela's package ships. */
+    public static final String CONFIG = "Arm/vela.ini";
+    /** How Vela's {@code --list-configs} names the file it read. */
+    private static final Pattern CONFIG_PATH = Pattern.compile("^Configurations defined in (.+):\\s*$", Pattern.MULTILINE);
 
     private final Path executable;
     private final Duration timeout;
@@ -79,11 +83,27 @@ public final class Vela {
         }
     }
 
+    /**
+     * Where the configuration file of {@link #CONFIG} is, as Vela itself resolves it
+     * ({@code vela --list-configs}): inside the installed package, so that what a card says of a
+     * system configuration is what this Vela compiled for.
+     */
+    public Path configFile() {
+        Subprocess.Result run = Subprocess.run(List.of(executable.toString(), "--list-configs", CONFIG),
+                Duration.ofMinutes(1), "Vela --list-configs");
+        Matcher m = CONFIG_PATH.matcher(run.output());
+        if (run.exitCode() != 0 || !m.find()) {
+            throw new IllegalStateException("Vela did not say where its " + CONFIG + " is (exit " + run.exitCode()
+                    + "):\n" + Subprocess.lastLines(run.output(), 10));
+        }
+        return Path.of(m.group(1).strip());
+    }
+
     /** Runs Vela with its outputs in {@code work}; the report names the compiled model in {@code outputDir}. */
     private VelaReport run(Path tflite, String network, VelaTarget target, Path work, Path outputDir) {
         Subprocess.Result run = Subprocess.run(List.of(executable.toString(), tflite.toAbsolutePath().toString(),
                 "--accelerator-config", target.accelerator(),
-                "--config", "Arm/vela.ini",
+                "--config", CONFIG,
                 "--system-config", target.systemConfig(),
                 "--memory-mode", target.memoryMode(),
                 "--optimise", target.optimise().name(),
