@@ -42,6 +42,7 @@ final class ModelCardCheck {
             assertTrue(Files.readString(ModelCards.markdownFor(model)).contains(card.sha256()));
             assertEquals(card.golden().output().dtype().equals("int8"), card.golden().logitsFile() != null,
                     model.getFileName() + ": golden logits belong to every int8 model and only to them");
+            checkDeploymentFacts(model, card);
             assertEquals(List.of(), GoldenReplay.interpreter(model, json),
                     model.getFileName() + ": golden vectors that do not replay identically in TFLite 2.6");
             assertEquals(List.of(), GoldenReplay.liteRt(model, json, Workshop.liteRt()),
@@ -54,6 +55,49 @@ final class ModelCardCheck {
                                 + " have the same golden outputs: a device replay could not tell them apart");
             }
         }
+    }
+
+    /**
+     * The card's links resolve to files with the hashes it states (a missing file is said to be
+     * missing, and after 06 every row's compiled model is there), and the operators to register
+     * are those counted in the model and in each compiled model.
+     */
+    private static void checkDeploymentFacts(Path model, ModelCard card) throws Exception {
+        String name = model.getFileName().toString();
+        List<ModelCard.FileLink> links = new java.util.ArrayList<>(card.files());
+        card.vela().forEach(v -> links.add(v.compiledModel()));
+        String markdown = Files.readString(ModelCards.markdownFor(model));
+        for (ModelCard.FileLink link : links) {
+            Path file = model.resolveSibling(link.path());
+            assertTrue(link.present() && Files.isRegularFile(file), name + ": the card's " + link.role() + " "
+                    + link.path() + " is not there");
+            assertEquals(sha256(file), link.sha256(), name + ": the card's hash of " + link.path());
+            assertTrue(markdown.contains("[" + link.path() + "](" + link.path() + ")"), name + ": no link to " + link.path());
+        }
+        assertEquals(operatorCounts(model), registrations(card.operators()), name + ": operators to register");
+        for (ModelCard.VelaFigures v : card.vela()) {
+            assertEquals(operatorCounts(model.resolveSibling(v.compiledModel().path())), registrations(v.operators()),
+                    name + ": operators to register for " + v.compiledModel().path());
+            assertTrue(v.system().coreClockHz() > 0, name + ": no NPU clock for " + v.accelerator());
+        }
+    }
+
+    private static java.util.Map<String, Integer> operatorCounts(Path tflite) {
+        java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        for (var op : org.condition4j.tflite.TfliteModel.read(tflite).operators()) {
+            counts.merge(op.customCode() == null ? op.op() : op.customCode(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    private static java.util.Map<String, Integer> registrations(List<org.condition4j.tflite.MicroOperators.Registration> rs) {
+        java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        rs.forEach(r -> counts.put(r.operator(), r.count()));
+        return counts;
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
     private static byte[] goldenOutputs(Path model) throws java.io.IOException {
