@@ -1,5 +1,7 @@
 package org.condition4j.notebooks;
 
+import org.condition4j.tflite.MicroOperators;
+import org.condition4j.tflite.TfliteModel;
 import org.condition4j.workshop.GoldenReplay;
 import org.condition4j.workshop.ModelCard;
 import org.condition4j.workshop.ModelCards;
@@ -8,9 +10,12 @@ import org.condition4j.workshop.Workshop;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,8 +42,7 @@ final class ModelCardCheck {
             assertTrue(Files.isRegularFile(json) && Files.isRegularFile(ModelCards.markdownFor(model)),
                     model.getFileName() + " has no model card (" + json.getFileName() + " and .card.md)");
             ModelCard card = ModelCards.read(json);
-            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(model))),
-                    card.sha256(), model.getFileName() + ": the card's SHA-256 is not the file's");
+            assertEquals(sha256(model), card.sha256(), model.getFileName() + ": the card's SHA-256 is not the file's");
             assertTrue(Files.readString(ModelCards.markdownFor(model)).contains(card.sha256()));
             assertEquals(card.golden().output().dtype().equals("int8"), card.golden().logitsFile() != null,
                     model.getFileName() + ": golden logits belong to every int8 model and only to them");
@@ -58,13 +62,13 @@ final class ModelCardCheck {
     }
 
     /**
-     * The card's links resolve to files with the hashes it states (a missing file is said to be
-     * missing, and after 06 every row's compiled model is there), and the operators to register
-     * are those counted in the model and in each compiled model.
+     * The card's links resolve to files with the hashes it states (after 06 every file a card
+     * names is there, the compiled models included), and the operators to register are those
+     * counted in the model and in each compiled model.
      */
     private static void checkDeploymentFacts(Path model, ModelCard card) throws Exception {
         String name = model.getFileName().toString();
-        List<ModelCard.FileLink> links = new java.util.ArrayList<>(card.files());
+        List<ModelCard.FileLink> links = new ArrayList<>(card.files());
         card.vela().forEach(v -> links.add(v.compiledModel()));
         String markdown = Files.readString(ModelCards.markdownFor(model));
         for (ModelCard.FileLink link : links) {
@@ -82,16 +86,16 @@ final class ModelCardCheck {
         }
     }
 
-    private static java.util.Map<String, Integer> operatorCounts(Path tflite) {
-        java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
-        for (var op : org.condition4j.tflite.TfliteModel.read(tflite).operators()) {
+    private static Map<String, Integer> operatorCounts(Path tflite) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (TfliteModel.OperatorInfo op : TfliteModel.read(tflite).operators()) {
             counts.merge(op.customCode() == null ? op.op() : op.customCode(), 1, Integer::sum);
         }
         return counts;
     }
 
-    private static java.util.Map<String, Integer> registrations(List<org.condition4j.tflite.MicroOperators.Registration> rs) {
-        java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+    private static Map<String, Integer> registrations(List<MicroOperators.Registration> rs) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
         rs.forEach(r -> counts.put(r.operator(), r.count()));
         return counts;
     }
