@@ -140,6 +140,11 @@ public final class Format {
         return unit(timeValue(millis), " ms");
     }
 
+    /** A clock in megahertz, to {@link #TIME_DIGITS} significant digits like any rate: "500 MHz", "62.5 MHz". */
+    public static String megahertz(double hertz) {
+        return unit(timeValue(hertz / 1e6), " MHz");
+    }
+
     /** A time in seconds: "41.2 s". */
     public static String seconds(double seconds) {
         return unit(timeValue(seconds), " s");

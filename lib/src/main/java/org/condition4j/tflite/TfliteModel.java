@@ -8,6 +8,7 @@ import org.tensorflow.lite.schema.BuiltinOptionsUnion;
 import org.tensorflow.lite.schema.Conv2DOptionsT;
 import org.tensorflow.lite.schema.DepthwiseConv2DOptionsT;
 import org.tensorflow.lite.schema.FullyConnectedOptionsT;
+import org.tensorflow.lite.schema.MetadataT;
 import org.tensorflow.lite.schema.Model;
 import org.tensorflow.lite.schema.ModelT;
 import org.tensorflow.lite.schema.OperatorCodeT;
@@ -120,9 +121,13 @@ public final class TfliteModel {
         }
     }
 
-    /** One operator with its version, input and output tensor names and options in words. */
+    /**
+     * One operator with its version, input and output tensor names and options in words; {@code op}
+     * is the builtin operator's name ("CUSTOM" for a custom operator, whose name in the file is
+     * {@code customCode}, e.g. "ethos-u"; null for a builtin).
+     */
     public record OperatorInfo(int index, String op, int version, List<String> inputs, List<String> outputs,
-                               String options) {}
+                               String options, String customCode) {}
 
     public int sizeBytes() {
         return bytes.length;
@@ -171,7 +176,7 @@ public final class TfliteModel {
     public Optional<String> logitsTensorName() {
         int output = graph.getOutputs()[0];
         for (OperatorT op : graph.getOperators()) {
-            int code = model.getOperatorCodes()[(int) op.getOpcodeIndex()].getBuiltinCode();
+            int code = builtinCode(model.getOperatorCodes()[(int) op.getOpcodeIndex()]);
             if (code == BuiltinOperator.SOFTMAX && op.getOutputs().length == 1 && op.getOutputs()[0] == output) {
                 return Optional.of(graph.getTensors()[op.getInputs()[0]].getName());
             }
@@ -242,10 +247,38 @@ public final class TfliteModel {
         OperatorT[] ops = graph.getOperators();
         for (int i = 0; i < ops.length; i++) {
             OperatorCodeT code = model.getOperatorCodes()[(int) ops[i].getOpcodeIndex()];
-            list.add(new OperatorInfo(i, BuiltinOperator.name(code.getBuiltinCode()), code.getVersion(),
-                    names(ops[i].getInputs()), names(ops[i].getOutputs()), options(ops[i].getBuiltinOptions())));
+            String op = BuiltinOperator.name(builtinCode(code));
+            list.add(new OperatorInfo(i, op, code.getVersion(), names(ops[i].getInputs()), names(ops[i].getOutputs()),
+                    options(ops[i].getBuiltinOptions()), op.equals("CUSTOM") ? code.getCustomCode() : null));
         }
         return list;
+    }
+
+    /**
+     * An operator code's builtin operator: the larger of the two fields the schema has for it, as
+     * files written before the 32-bit field (and writers that fill only the old byte) leave one 0.
+     */
+    private static int builtinCode(OperatorCodeT code) {
+        return Math.max(code.getBuiltinCode(), code.getDeprecatedBuiltinCode());
+    }
+
+    /** The bytes of the metadata entry {@code name} (e.g. Vela's "OfflineMemoryAllocation"); empty when the file has none. */
+    public Optional<byte[]> metadata(String name) {
+        MetadataT[] entries = model.getMetadata();
+        if (entries == null) {
+            return Optional.empty();
+        }
+        for (MetadataT m : entries) {
+            if (name.equals(m.getName())) {
+                int[] data = model.getBuffers()[(int) m.getBuffer()].getData();
+                byte[] bytes = new byte[data == null ? 0 : data.length];
+                for (int i = 0; i < bytes.length; i++) {
+                    bytes[i] = (byte) data[i];
+                }
+                return Optional.of(bytes);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The weight tensors (filter input) of every CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED. */

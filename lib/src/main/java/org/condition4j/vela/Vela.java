@@ -35,6 +35,10 @@ public final class Vela {
             "^Warning \\(supported operators\\) operator: (\\w+), ofm: '([^']*)'", Pattern.MULTILINE);
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
     private static final Pattern BATCH_EXIT = Pattern.compile("^exit (\\d+) (-?\\d+)$", Pattern.MULTILINE);
+    /** The configuration file every compilation names: the one Vela's package ships. */
+    public static final String CONFIG = "Arm/vela.ini";
+    /** How Vela's {@code --list-configs} names the file it read. */
+    private static final Pattern CONFIG_PATH = Pattern.compile("^Configurations defined in (.+):\\s*$", Pattern.MULTILINE);
 
     private final Path executable;
     private final Duration timeout;
@@ -80,6 +84,22 @@ public final class Vela {
         } finally {
             deleteQuietly(work);
         }
+    }
+
+    /**
+     * Where the configuration file of {@link #CONFIG} is, as Vela itself resolves it
+     * ({@code vela --list-configs}): inside the installed package, so that what a card says of a
+     * system configuration is what this Vela compiled for.
+     */
+    public Path configFile() {
+        Subprocess.Result run = Subprocess.run(List.of(executable.toString(), "--list-configs", CONFIG),
+                Duration.ofMinutes(1), "Vela --list-configs");
+        Matcher m = CONFIG_PATH.matcher(run.output());
+        if (run.exitCode() != 0 || !m.find()) {
+            throw new IllegalStateException("Vela did not say where its " + CONFIG + " is (exit " + run.exitCode()
+                    + "):\n" + Subprocess.lastLines(run.output(), 10));
+        }
+        return Path.of(m.group(1).strip());
     }
 
     /**
@@ -166,7 +186,7 @@ public final class Vela {
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(job.tflite().toAbsolutePath().toString(),
                 "--accelerator-config", job.target().accelerator(),
-                "--config", "Arm/vela.ini",
+                "--config", CONFIG,
                 "--system-config", job.target().systemConfig(),
                 "--memory-mode", job.target().memoryMode(),
                 "--optimise", job.target().optimise().name(),

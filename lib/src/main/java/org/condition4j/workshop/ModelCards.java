@@ -12,8 +12,10 @@ import org.condition4j.report.Tables;
 import org.condition4j.stats.Accuracy;
 import org.condition4j.stats.Interval;
 import org.condition4j.runtime.TfliteInterpreter;
+import org.condition4j.tflite.MicroOperators;
 import org.condition4j.tflite.TfliteModel;
 import org.condition4j.tflite.WeightStatistics;
+import org.condition4j.vela.VelaConfigFile;
 import org.condition4j.vela.VelaReport;
 import org.condition4j.vela.VelaTarget;
 import org.nd4j.linalg.dataset.DataSet;
@@ -118,7 +120,18 @@ public final class ModelCards {
         }
         String name = baseName(model);
         Metrics metrics = Metrics.readOrCreateFor(model);
-        WeightStatistics weights = TfliteModel.read(model).weightStatistics();
+        TfliteModel file = TfliteModel.read(model);
+        WeightStatistics weights = file.weightStatistics();
+        Path dir = model.toAbsolutePath().getParent();
+        VelaConfigFile config = vela.isEmpty() ? null : Workshop.velaConfig();
+        ModelCard.GoldenVectors golden = golden(model, testImages);
+        List<ModelCard.FileLink> files = new ArrayList<>();
+        files.add(DeploymentFacts.link("model", model, dir));
+        files.add(DeploymentFacts.link("golden input", dir.resolve(golden.inputFile()), dir));
+        files.add(DeploymentFacts.link("golden output", dir.resolve(golden.outputFile()), dir));
+        if (golden.logitsFile() != null) {
+            files.add(DeploymentFacts.link("golden logits", dir.resolve(golden.logitsFile()), dir));
+        }
         ModelCard card = new ModelCard(name, model.getFileName().toString(), sha256(model), FileSizes.raw(model),
                 FileSizes.gzip(model),
                 new ModelCard.Provenance(NOTEBOOKS.getOrDefault(name, "unknown"), gitCommit(), runParameters(params),
@@ -126,8 +139,11 @@ public final class ModelCards {
                 accuracies(metrics),
                 new ModelCard.WeightFigures(weights.tensors().stream().mapToLong(WeightStatistics.Tensor::values).sum(),
                         weights.overallSparsity(), weights.maxDistinct()),
-                vela.values().stream().map(ModelCards::velaFigures).toList(),
-                golden(model, testImages));
+                DeploymentFacts.io(file),
+                MicroOperators.of(file),
+                vela.values().stream().map(r -> DeploymentFacts.vela(r, config, dir)).toList(),
+                golden,
+                files);
         try {
             AtomicFiles.write(jsonFor(model), JSON.writeValueAsBytes(card));
         } catch (IOException e) {
@@ -196,13 +212,6 @@ public final class ModelCards {
         }
         Interval interval = new Accuracy((int) Math.round(value * images), images).interval();
         return new ModelCard.AccuracyFigure(kind, value, images, interval.lower(), interval.upper());
-    }
-
-    private static ModelCard.VelaFigures velaFigures(VelaReport r) {
-        boolean ran = r.npuOperators() > 0;
-        return new ModelCard.VelaFigures(r.target().accelerator(), r.npuOperators(), r.cpuOperators(),
-                ran ? r.sramKiB() : null, ran ? r.offChipFlashKiB() + r.dramKiB() : null,
-                ran ? r.encodedWeightBytes() : null, ran ? r.totalCycles() : null, ran ? r.inferenceMillis() : null);
     }
 
     /**
@@ -413,6 +422,9 @@ public final class ModelCards {
         row(md, "seed", Long.toString(c.provenance().seed()));
         row(md, "libraries", c.provenance().libraries().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> e.getKey() + " " + e.getValue()).reduce((a, b) -> a + ", " + b).orElse(""));
+        md.append(DeploymentFacts.ioMarkdown(c.io()));
+        md.append("\n## Operators to register in TensorFlow Lite Micro\n\nFor `").append(c.file())
+                .append("` as it is (on a CPU), read from the file:\n\n").append(DeploymentFacts.operatorsMarkdown(c.operators()));
         md.append("\n## Accuracy\n\n| kind | accuracy % | 95 % interval | test images |\n|---|---|---|---|\n");
         for (ModelCard.AccuracyFigure a : c.accuracy()) {
             String interval = a.intervalLow() == null ? ""
@@ -425,19 +437,9 @@ public final class ModelCards {
         md.append(Format.count(c.weights().values())).append(" weight values, ")
                 .append(Format.percent(c.weights().sparsity())).append(" zeros, at most ")
                 .append(Format.count(c.weights().maxDistinctPerTensor())).append(" distinct values in one tensor.\n");
-        if (!c.vela().isEmpty()) {
-            md.append("\n## Ethos-U (Vela estimates)\n\n| accelerator | NPU ops | CPU ops | SRAM kB | off-chip kB "
-                    + "| encoded weights | cycles | inference |\n|---|---|---|---|---|---|---|---|\n");
-            for (ModelCard.VelaFigures v : c.vela()) {
-                md.append("| ").append(v.accelerator()).append(" | ").append(v.npuOperators()).append(" | ")
-                        .append(v.cpuOperators()).append(" | ").append(kilobytes(v.sramKiB())).append(" | ")
-                        .append(kilobytes(v.offChipFlashKiB())).append(" | ")
-                        .append(v.encodedWeightBytes() == null ? "" : Format.bytes(v.encodedWeightBytes())).append(" | ")
-                        .append(v.cycles() == null ? "" : Format.count(v.cycles())).append(" | ")
-                        .append(v.inferenceMillis() == null ? "" : Format.millis(v.inferenceMillis())).append(" |\n");
-            }
-        }
+        md.append(DeploymentFacts.velaMarkdown(c.vela()));
         md.append(golden(c.golden()));
+        md.append(DeploymentFacts.filesMarkdown(c.files(), c.vela()));
         return md.toString();
     }
 
@@ -493,11 +495,6 @@ public final class ModelCards {
 
     private static void row(StringBuilder md, String key, String value) {
         md.append("| ").append(key).append(" | ").append(value).append(" |\n");
-    }
-
-    /** Vela's KiB as kB, the unit every size of the project is written in; blank when unmeasured. */
-    private static String kilobytes(Double kib) {
-        return kib == null ? "" : Format.kilobytesValue(Math.round(kib * 1024));
     }
 
     private static Path sibling(Path model, String suffix) {

@@ -3,6 +3,7 @@ package org.condition4j.workshop;
 import org.condition4j.data.Mnist;
 import org.condition4j.runtime.LiteRt;
 import org.condition4j.vela.Vela;
+import org.condition4j.vela.VelaConfigFile;
 import org.condition4j.vela.VelaReport;
 import org.condition4j.vela.VelaTarget;
 
@@ -13,6 +14,8 @@ import java.nio.file.Path;
  * Vela and LiteRT from {@code env/}, and the "compile for Ethos-U" step that ends each technique notebook.
  */
 public final class Workshop {
+    private static VelaConfigFile velaConfig;
+
     private Workshop() {}
 
     /**
@@ -31,6 +34,14 @@ public final class Workshop {
     /** The Vela compiler that {@code setup.sh} installs into {@code env/}. */
     public static Vela vela() {
         return Vela.at(ProjectDirs.vela());
+    }
+
+    /** Vela's configuration file as the project's Vela finds it, asked once per JVM. */
+    public static synchronized VelaConfigFile velaConfig() {
+        if (velaConfig == null) {
+            velaConfig = VelaConfigFile.read(vela().configFile());
+        }
+        return velaConfig;
     }
 
     /** LiteRT in the Python environment that {@code setup.sh} makes in {@code env/}. */

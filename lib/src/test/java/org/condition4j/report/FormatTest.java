@@ -70,6 +70,11 @@ class FormatTest {
         assertEquals("41.2 s", Format.seconds(41.234));
         assertEquals("6,000", Format.timeValue(5999.6));
         assertEquals("", Format.millis(Double.NaN));
+        // clocks are rates: vela.ini's 500e6 Hz, 1e9 x 0.234375, 500e6 x 0.125
+        assertEquals("500 MHz", Format.megahertz(500e6));
+        assertEquals("234 MHz", Format.megahertz(1e9 * 0.234375));
+        assertEquals("62.5 MHz", Format.megahertz(62.5e6));
+        assertEquals("1,000 MHz", Format.megahertz(1e9));
     }
 
     @Test

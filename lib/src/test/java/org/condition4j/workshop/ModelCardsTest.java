@@ -4,7 +4,10 @@ import org.condition4j.graph.InferenceGraph;
 import org.condition4j.graph.TestNetworks;
 import org.condition4j.quantize.PostTrainingQuantization;
 import org.condition4j.quantize.QuantizedGraph;
+import org.condition4j.report.Format;
+import org.condition4j.runtime.TfliteInterpreter;
 import org.condition4j.tflite.IntegerReference;
+import org.condition4j.tflite.MicroOperators;
 import org.condition4j.tflite.TfliteExport;
 import org.condition4j.tflite.TfliteModel;
 import org.condition4j.vela.VelaReport;
@@ -20,12 +23,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,7 +60,29 @@ class ModelCardsTest {
         Metrics.create().put(MetricKey.FLOAT_ACCURACY, 0.981).put(MetricKey.INT8_ACCURACY, 0.979).put(MetricKey.EVAL_IMAGES, 1000)
                 .writeFor(int8Model);
         int8Card = ModelCards.write(int8Model, RunParameters.DEFAULTS, Map.of(), pool);
+        // a copy of the int8 model in a folder of its own, compiled for targets that cover the
+        // memory modes: arena in SRAM (Shared_Sram, Sram_Only), arena in DRAM with the SRAM as its
+        // cache (Dedicated_Sram, unlimited and 256 KB), on the three NPU generations
+        deployed = dir.resolve("deployed").resolve(int8Model.getFileName());
+        try {
+            Files.createDirectories(deployed.getParent());
+            Files.copy(int8Model, deployed);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        for (VelaTarget target : TARGETS) {
+            compiled.put(target, Workshop.vela().compile(deployed, target,
+                    deployed.resolveSibling("vela").resolve(target.folderName())));
+        }
+        deployedCard = ModelCards.write(deployed, RunParameters.DEFAULTS, compiled, pool);
     }
+
+    static final List<VelaTarget> TARGETS = List.of(VelaTarget.ETHOS_U55_128, VelaTarget.ETHOS_U65_256,
+            new VelaTarget("ethos-u85-256", "Ethos_U85_SYS_DRAM_Low", "Dedicated_Sram_256KB", VelaTarget.Optimise.Size),
+            new VelaTarget("ethos-u55-64", "Ethos_U55_Deep_Embedded", "Sram_Only"));
+    static Path deployed;
+    static final Map<VelaTarget, VelaReport> compiled = new LinkedHashMap<>();
+    static ModelCard deployedCard;
 
     @Test
     void cardIdentifiesTheFileAndRecordsTheMetrics() throws Exception {
@@ -288,5 +317,229 @@ class ModelCardsTest {
         var error = assertThrows(IllegalArgumentException.class,
                 () -> ModelCards.write(dir.resolve("nothing.tflite"), RunParameters.DEFAULTS, Map.of(), pool));
         assertTrue(error.getMessage().contains("run the notebook"), error.getMessage());
+    }
+
+    // ---- what an engineer deploys from ----
+
+    /** The card's input and output are the file's, as the TFLite 2.6 interpreter reads them. */
+    @Test
+    void inputAndOutputAreTheFilesAndSayHowToReadThem() throws IOException {
+        ModelCard.Io io = deployedCard.io();
+        try (TfliteInterpreter interpreter = TfliteInterpreter.open(deployed)) {
+            assertEquals(Arrays.stream(interpreter.inputShape()).boxed().toList(), io.input().shape());
+            assertEquals("int8", io.input().dtype());
+            assertEquals(interpreter.inputParams().scale(), io.input().scale(), 0.0);
+            assertEquals(interpreter.inputParams().zeroPoint(), io.input().zeroPoint().intValue());
+            var out = interpreter.outputs().get(0);
+            assertEquals(Arrays.stream(out.shape()).boxed().toList(), io.output().shape());
+            assertEquals(out.params().scale(), io.output().scale(), 0.0);
+            assertEquals(out.params().zeroPoint(), io.output().zeroPoint().intValue());
+            // the softmax's int8 output, as the specification fixes it
+            assertEquals(1.0 / 256, io.output().scale(), 0.0);
+            assertEquals(-128L, io.output().zeroPoint());
+        }
+        assertEquals(IntStream.range(0, 10).mapToObj(Integer::toString).toList(), io.classes());
+        // the card claims q = g + zero point for every gray value exactly when quantizing g / 255
+        // with the file's scale gives that: checked here with our own rounding (halves away from 0)
+        double scale = io.input().scale();
+        long zero = io.input().zeroPoint();
+        boolean shifted = IntStream.range(0, 256).allMatch(g -> {
+            double x = (g / 255f) / scale;
+            long q = (long) (Math.signum(x) * Math.floor(Math.abs(x) + 0.5)) + zero;
+            return Math.max(-128, Math.min(127, q)) == g + zero;
+        });
+        assertEquals(shifted, io.pixelEncoding().contains("exactly q = g + (" + zero + ")"), io.pixelEncoding());
+        assertTrue(io.outputDecoding().contains("(q + 128) / 256"), io.outputDecoding());
+        String md = Files.readString(ModelCards.markdownFor(deployed));
+        assertTrue(md.contains("| input | `" + io.inputTensor() + "` | int8 " + io.input().shape()), md);
+        assertTrue(md.contains("| output | `" + io.outputTensor() + "` | int8 " + io.output().shape()), md);
+
+        ModelCard.Io floatIo = ModelCards.write(floatModel, RunParameters.DEFAULTS, Map.of(), pool).io();
+        assertEquals("float32", floatIo.input().dtype());
+        assertNull(floatIo.input().scale());
+        assertEquals("p = g / 255 as float32", floatIo.pixelEncoding());
+    }
+
+    /**
+     * The operators to register are those of the file, counted by Vela's schema in Python, with
+     * TensorFlow Lite Micro's method names (micro_mutable_op_resolver.h) for the operators the
+     * exporter writes; each compiled file's likewise, Vela's NPU operator as AddEthosU.
+     */
+    @Test
+    void operatorsToRegisterAreCountedInEachFile() throws IOException {
+        Map<String, String> tflm = Map.of("CONV_2D", "AddConv2D", "DEPTHWISE_CONV_2D", "AddDepthwiseConv2D",
+                "FULLY_CONNECTED", "AddFullyConnected", "MAX_POOL_2D", "AddMaxPool2D", "AVERAGE_POOL_2D",
+                "AddAveragePool2D", "RESHAPE", "AddReshape", "SOFTMAX", "AddSoftmax", "QUANTIZE", "AddQuantize",
+                "DEQUANTIZE", "AddDequantize", "ethos-u", "AddEthosU");
+        assertRegistrations(VelaOracle.counts(VelaOracle.read(deployed).operators()), deployedCard.operators(), tflm);
+        for (ModelCard.VelaFigures v : deployedCard.vela()) {
+            Path file = deployed.resolveSibling(v.compiledModel().path());
+            Map<String, Integer> counts = VelaOracle.counts(VelaOracle.read(file).operators());
+            assertEquals(1, counts.getOrDefault("ethos-u", 0), v.accelerator() + ": the whole network is one NPU operator");
+            assertRegistrations(counts, v.operators(), tflm);
+        }
+        String md = Files.readString(ModelCards.markdownFor(deployed));
+        assertTrue(md.contains("static tflite::MicroMutableOpResolver<" + deployedCard.operators().size() + "> resolver;\n"
+                + deployedCard.operators().stream().map(r -> "resolver." + r.resolverMethod() + "();\n")
+                .collect(Collectors.joining())), md);
+        assertTrue(md.contains("static tflite::MicroMutableOpResolver<1> resolver;\nresolver.AddEthosU();\n"), md);
+    }
+
+    private static void assertRegistrations(Map<String, Integer> expected, List<MicroOperators.Registration> card,
+                                            Map<String, String> tflm) {
+        Map<String, Integer> counted = new LinkedHashMap<>();
+        card.forEach(r -> counted.put(r.operator(), r.count()));
+        assertEquals(expected, counted, "operators and counts, in order of first use");
+        for (MicroOperators.Registration r : card) {
+            assertEquals(tflm.get(r.operator()), r.resolverMethod(), r.operator());
+        }
+    }
+
+    /**
+     * Each Vela row names its target, and its system is what Vela says it compiled for
+     * ({@code --verbose-config}, and the summary CSV's clock and storage areas).
+     */
+    @Test
+    void velaRowsNameTheTargetAndTheSystemVelaCompiledFor() throws IOException {
+        assertEquals(TARGETS.size(), deployedCard.vela().size());
+        String md = Files.readString(ModelCards.markdownFor(deployed));
+        for (int i = 0; i < TARGETS.size(); i++) {
+            VelaTarget target = TARGETS.get(i);
+            ModelCard.VelaFigures v = deployedCard.vela().get(i);
+            String what = target.toString();
+            assertEquals(List.of(target.accelerator(), target.systemConfig(), target.memoryMode(), target.optimise().name()),
+                    List.of(v.accelerator(), v.systemConfig(), v.memoryMode(), v.optimise()), what);
+            Map<String, String> vela = VelaOracle.verboseConfig(deployed, target,
+                    Files.createTempDirectory(dir, "verbose"));
+            Map<String, String> csv = summary(target);
+            assertEquals("ethosu/config_files/Arm/vela.ini", v.system().configFile(), what);
+            assertTrue(vela.get("used").contains("/" + v.system().configFile() + "'"), vela.get("used"));
+            double clock = Double.parseDouble(vela.get("core_clock"));
+            assertEquals(clock, v.system().coreClockHz(), 0.0, what);
+            assertEquals(Double.parseDouble(csv.get("core_clock")), v.system().coreClockHz(), 0.0, what);
+            Map<String, String> holds = new HashMap<>();
+            for (ModelCard.MemoryPort p : v.system().memories()) {
+                String kind = vela.get(p.port().toLowerCase() + "_port");
+                assertEquals(kind, p.kind(), what + " " + p.port());
+                assertEquals(clock * Double.parseDouble(vela.get(kind + "_clock_scales")), p.clockHz(), 1e-6, what);
+                assertEquals(Integer.parseInt(vela.get(kind + "_ports_used")), p.portsUsed(), what);
+                p.holds().forEach(h -> holds.put(h, p.port()));
+            }
+            assertEquals(vela.get("arena_mem_area"), holds.get("arena"), what);
+            assertEquals(vela.get("const_mem_area"), holds.get("constants"), what);
+            boolean separate = target.memoryMode().startsWith("Dedicated_Sram");
+            assertEquals(separate ? vela.get("cache_mem_area") : null, holds.get("fast scratch"), what);
+            assertTrue(md.contains("| " + target.accelerator() + " | " + target.systemConfig() + " | "
+                    + target.memoryMode() + " | " + target.optimise() + " | "
+                    + Format.megahertz(Double.parseDouble(csv.get("core_clock"))) + " |"), what + "\n" + md);
+            ModelCard.NpuMemory m = v.memory();
+            assertEquals(vela.get("permanent_storage_mem_area"), m.constantsIn(), what);
+            assertEquals(vela.get("feature_map_storage_mem_area"), m.arenaIn(), what);
+            assertEquals(separate ? vela.get("fast_storage_mem_area") : null, m.fastScratchIn(), what);
+            assertEquals(csv.get("weights_storage_area").replace("-", "").replace(" ", "").toLowerCase(),
+                    m.constantsIn().toLowerCase(), what);
+            assertEquals(csv.get("feature_map_storage_area").toLowerCase(), m.arenaIn().toLowerCase(), what);
+            // Vela's limit on the cache (the 256 KB mode), in KiB in its CSV and in bytes in its printout
+            assertEquals(target.memoryMode().endsWith("256KB") ? 262_144L : null, m.fastScratchLimitBytes(), what);
+            if (m.fastScratchLimitBytes() != null) {
+                assertEquals(Double.parseDouble(csv.get("arena_cache_size")) * 1024, m.fastScratchLimitBytes(), 0.0);
+                assertEquals(vela.get("arena_cache_size"), Long.toString(m.fastScratchLimitBytes()), what);
+            }
+        }
+    }
+
+    /**
+     * The memory the NPU part needs is the sizes of the Ethos-U operator's inputs in the compiled
+     * file (Python and Vela's schema) and Vela's offline plan; and it is what Vela's summary
+     * reports: SRAM = the arena (Shared_Sram) or the fast scratch (Dedicated_Sram), the second
+     * memory = the read-only data (plus the arena where that lives there).
+     */
+    @Test
+    void npuMemoryIsTheCompiledFilesAndVelasSummarys() throws IOException {
+        for (int i = 0; i < TARGETS.size(); i++) {
+            VelaTarget target = TARGETS.get(i);
+            ModelCard.VelaFigures v = deployedCard.vela().get(i);
+            String what = target.toString();
+            VelaOracle.FileView file = VelaOracle.read(deployed.resolveSibling(v.compiledModel().path()));
+            List<Long> in = file.ethosUInputBytes(); // command stream, read-only, scratch, fast scratch, input
+            ModelCard.NpuMemory m = v.memory();
+            assertEquals(in.get(0), m.commandStreamBytes(), what);
+            assertEquals(in.get(1), m.constantsBytes(), what);
+            assertEquals(in.get(2), m.arenaBytes(), what);
+            boolean separate = target.memoryMode().startsWith("Dedicated_Sram");
+            assertEquals(separate ? in.get(3) : null, m.fastScratchBytes(), what);
+            assertEquals(file.plannedArenaEnd(), m.plannedArenaBytes(), what);
+            Map<String, String> csv = summary(target);
+            long sram = Math.round(Double.parseDouble(csv.get("sram_memory_used")) * 1024);
+            long dram = Math.round(Double.parseDouble(csv.get("dram_memory_used")) * 1024);
+            long flash = Math.round(Double.parseDouble(csv.get("off_chip_flash_memory_used")) * 1024);
+            switch (target.memoryMode()) {
+                case "Shared_Sram" -> {
+                    assertEquals(sram, m.arenaBytes(), what);
+                    assertEquals(flash, m.constantsBytes(), what);
+                }
+                case "Sram_Only" -> assertEquals(sram, m.arenaBytes(), what);
+                default -> {
+                    assertEquals(sram, m.fastScratchBytes(), what);
+                    assertEquals(dram, m.arenaBytes() + m.constantsBytes(), what);
+                }
+            }
+        }
+        String md = Files.readString(ModelCards.markdownFor(deployed));
+        assertTrue(md.contains("`interpreter.arena_used_bytes()`"), md);
+        ModelCard.NpuMemory u65 = deployedCard.vela().get(1).memory();
+        assertTrue(md.contains("- **fast scratch**: " + Format.bytes(u65.fastScratchBytes())), md);
+    }
+
+    /** Every file the card names is linked relative to the card, with the SHA-256 sha256sum computes. */
+    @Test
+    void filesAreLinkedWithTheirHashes() throws Exception {
+        List<ModelCard.FileLink> links = new java.util.ArrayList<>(deployedCard.files());
+        deployedCard.vela().forEach(v -> links.add(v.compiledModel()));
+        assertEquals(List.of("model", "golden input", "golden output", "golden logits"),
+                deployedCard.files().stream().map(ModelCard.FileLink::role).toList());
+        String md = Files.readString(ModelCards.markdownFor(deployed));
+        for (ModelCard.FileLink link : links) {
+            Path file = deployed.resolveSibling(link.path());
+            assertTrue(Files.isRegularFile(file), link.path());
+            Process sum = new ProcessBuilder("sha256sum", file.toString()).start();
+            String expected = new String(sum.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split(" ")[0];
+            assertEquals(expected, link.sha256(), link.path());
+            assertEquals(Files.size(file), link.bytes(), link.path());
+            assertTrue(md.contains("| [" + link.path() + "](" + link.path() + ") | " + link.role() + " | `" + expected
+                    + "` |"), link.path() + "\n" + md);
+        }
+        for (int i = 0; i < TARGETS.size(); i++) {
+            assertEquals(deployed.resolveSibling(deployedCard.vela().get(i).compiledModel().path()).normalize(),
+                    compiled.get(TARGETS.get(i)).compiledModel().toAbsolutePath().normalize());
+        }
+        assertEquals(deployedCard, ModelCards.read(ModelCards.jsonFor(deployed)), "JSON round trip");
+    }
+
+    /** A compiled file that is not there is said to be missing, never left out. */
+    @Test
+    void aMissingCompiledModelIsSaidToBeMissing() throws IOException {
+        Path copy = dir.resolve("missing").resolve(int8Model.getFileName());
+        Files.createDirectories(copy.getParent());
+        Files.copy(int8Model, copy);
+        VelaReport report = Workshop.vela().compile(copy, VelaTarget.ETHOS_U55_128, copy.resolveSibling("vela"));
+        Files.delete(report.compiledModel());
+        ModelCard card = ModelCards.write(copy, RunParameters.DEFAULTS, Map.of(VelaTarget.ETHOS_U55_128, report), pool);
+        ModelCard.VelaFigures v = card.vela().get(0);
+        assertFalse(v.compiledModel().present());
+        assertEquals("vela/" + report.compiledModel().getFileName(), v.compiledModel().path());
+        assertNull(v.memory());
+        assertEquals(List.of(), v.operators());
+        assertNotNull(v.system());
+        String md = Files.readString(ModelCards.markdownFor(copy));
+        assertTrue(md.contains("| `" + v.compiledModel().path() + "` | " + v.compiledModel().role()
+                + " | missing when this card was written |"), md);
+        assertTrue(md.contains("The compiled model `" + v.compiledModel().path() + "` was missing"), md);
+    }
+
+    /** Vela's summary CSV of the deployed copy's compilation for {@code target}. */
+    private static Map<String, String> summary(VelaTarget target) throws IOException {
+        return VelaOracle.summary(compiled.get(target).compiledModel().resolveSibling(
+                "post_training_quant_model_summary_" + target.systemConfig() + ".csv"));
     }
 }

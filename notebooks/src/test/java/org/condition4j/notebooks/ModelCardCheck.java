@@ -1,5 +1,7 @@
 package org.condition4j.notebooks;
 
+import org.condition4j.tflite.MicroOperators;
+import org.condition4j.tflite.TfliteModel;
 import org.condition4j.workshop.GoldenReplay;
 import org.condition4j.workshop.ModelCard;
 import org.condition4j.workshop.ModelCards;
@@ -8,9 +10,12 @@ import org.condition4j.workshop.Workshop;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,11 +42,11 @@ final class ModelCardCheck {
             assertTrue(Files.isRegularFile(json) && Files.isRegularFile(ModelCards.markdownFor(model)),
                     model.getFileName() + " has no model card (" + json.getFileName() + " and .card.md)");
             ModelCard card = ModelCards.read(json);
-            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(model))),
-                    card.sha256(), model.getFileName() + ": the card's SHA-256 is not the file's");
+            assertEquals(sha256(model), card.sha256(), model.getFileName() + ": the card's SHA-256 is not the file's");
             assertTrue(Files.readString(ModelCards.markdownFor(model)).contains(card.sha256()));
             assertEquals(card.golden().output().dtype().equals("int8"), card.golden().logitsFile() != null,
                     model.getFileName() + ": golden logits belong to every int8 model and only to them");
+            checkDeploymentFacts(model, card);
             assertEquals(List.of(), GoldenReplay.interpreter(model, json),
                     model.getFileName() + ": golden vectors that do not replay identically in TFLite 2.6");
             assertEquals(List.of(), GoldenReplay.liteRt(model, json, Workshop.liteRt()),
@@ -54,6 +59,49 @@ final class ModelCardCheck {
                                 + " have the same golden outputs: a device replay could not tell them apart");
             }
         }
+    }
+
+    /**
+     * The card's links resolve to files with the hashes it states (after 06 every file a card
+     * names is there, the compiled models included), and the operators to register are those
+     * counted in the model and in each compiled model.
+     */
+    private static void checkDeploymentFacts(Path model, ModelCard card) throws Exception {
+        String name = model.getFileName().toString();
+        List<ModelCard.FileLink> links = new ArrayList<>(card.files());
+        card.vela().forEach(v -> links.add(v.compiledModel()));
+        String markdown = Files.readString(ModelCards.markdownFor(model));
+        for (ModelCard.FileLink link : links) {
+            Path file = model.resolveSibling(link.path());
+            assertTrue(link.present() && Files.isRegularFile(file), name + ": the card's " + link.role() + " "
+                    + link.path() + " is not there");
+            assertEquals(sha256(file), link.sha256(), name + ": the card's hash of " + link.path());
+            assertTrue(markdown.contains("[" + link.path() + "](" + link.path() + ")"), name + ": no link to " + link.path());
+        }
+        assertEquals(operatorCounts(model), registrations(card.operators()), name + ": operators to register");
+        for (ModelCard.VelaFigures v : card.vela()) {
+            assertEquals(operatorCounts(model.resolveSibling(v.compiledModel().path())), registrations(v.operators()),
+                    name + ": operators to register for " + v.compiledModel().path());
+            assertTrue(v.system().coreClockHz() > 0, name + ": no NPU clock for " + v.accelerator());
+        }
+    }
+
+    private static Map<String, Integer> operatorCounts(Path tflite) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (TfliteModel.OperatorInfo op : TfliteModel.read(tflite).operators()) {
+            counts.merge(op.customCode() == null ? op.op() : op.customCode(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    private static Map<String, Integer> registrations(List<MicroOperators.Registration> rs) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        rs.forEach(r -> counts.put(r.operator(), r.count()));
+        return counts;
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
     private static byte[] goldenOutputs(Path model) throws java.io.IOException {
