@@ -352,7 +352,8 @@ final class ChartStyle {
     /**
      * Puts each label next to its point where it overlaps no other label and no labelled point:
      * the first free place of right, left, above, below and the diagonals, at growing distance;
-     * where none is free, the place with the least overlap. A label is never left out.
+     * where none is free, the place with the least overlap. A label is never left out; points
+     * drawn within {@link #SAME_LABEL_PIXELS} of each other with the same text share one.
      */
     private static void placeLabels(Chart<?, ?> chart, List<Label> labels, int height) {
         List<Rectangle2D> taken = new ArrayList<>();
@@ -360,32 +361,48 @@ final class ChartStyle {
         for (int i = 0; i < labels.size(); i++) {
             Label l = labels.get(i);
             anchors[i] = new double[] {chart.getScreenXFromChart(l.x()), chart.getScreenYFromChart(l.y())};
-            double r = MARKER_SIZE / 2.0 + 1;
-            taken.add(new Rectangle2D.Double(anchors[i][0] - r, anchors[i][1] - r, 2 * r, 2 * r));
         }
-        // reference lines and intervals (series of two points) are obstacles too
+        // every point drawn is an obstacle (labelled or not), reference lines and intervals (series of
+        // two points) too, but a lesser one: crossing a line reads worse than nothing, better than text on text
         List<Rectangle2D> lines = new ArrayList<>();
+        double r = MARKER_SIZE / 2.0 + 1;
         for (Series series : chart.getSeriesMap().values()) {
-            if (series instanceof XYSeries xy && xy.getXData().length == 2) {
+            if (!(series instanceof XYSeries xy)) {
+                continue;
+            }
+            if (xy.getXData().length == 2) {
                 double x0 = chart.getScreenXFromChart(xy.getXData()[0]);
                 double x1 = chart.getScreenXFromChart(xy.getXData()[1]);
                 double y0 = chart.getScreenYFromChart(xy.getYData()[0]);
                 double y1 = chart.getScreenYFromChart(xy.getYData()[1]);
                 lines.add(new Rectangle2D.Double(Math.min(x0, x1) - 2, Math.min(y0, y1) - 2, Math.abs(x1 - x0) + 4,
                         Math.abs(y1 - y0) + 4));
+            } else if (xy.getXYSeriesRenderStyle() == XYSeries.XYSeriesRenderStyle.Scatter) {
+                for (int k = 0; k < xy.getXData().length; k++) {
+                    double x = chart.getScreenXFromChart(xy.getXData()[k]);
+                    double y = chart.getScreenYFromChart(xy.getYData()[k]);
+                    taken.add(new Rectangle2D.Double(x - r, y - r, 2 * r, 2 * r));
+                }
             }
         }
-        double left = chart.getStyler().getChartPadding();
-        Rectangle2D area = new Rectangle2D.Double(left, 0, chart.getWidth() - 2 * left, height);
+        for (double[] a : anchors) {
+            taken.add(new Rectangle2D.Double(a[0] - r, a[1] - r, 2 * r, 2 * r));
+        }
+        Rectangle2D area = plotArea(chart, height);
         double[][] directions = {{1, 0}, {-1, 0}, {0, -1}, {0, 1}, {1, -1}, {1, 1}, {-1, -1}, {-1, 1}};
+        List<double[]> placed = new ArrayList<>(); // anchor x, y and label index of each label drawn
         for (int i = 0; i < labels.size(); i++) {
             String text = labels.get(i).text();
+            if (sameLabelNearby(placed, labels, i, anchors[i])) {
+                continue;
+            }
+            placed.add(new double[] {anchors[i][0], anchors[i][1], i});
             double w = textWidth(text, LABEL);
             double h = textHeight(LABEL);
             Rectangle2D best = null;
             double bestOverlap = Double.POSITIVE_INFINITY;
             search:
-            for (double distance : new double[] {4, 10, 18, 28}) {
+            for (double distance : new double[] {4, 10, 18, 28, 42, 60}) {
                 for (double[] d : directions) {
                     double cx = anchors[i][0] + d[0] * (distance + MARKER_SIZE / 2.0 + w / 2);
                     double cy = anchors[i][1] + d[1] * (distance + h / 2 + 1);
@@ -398,7 +415,7 @@ final class ChartStyle {
                         Rectangle2D cut = box.createIntersection(t);
                         overlap += Math.max(0, cut.getWidth()) * Math.max(0, cut.getHeight());
                     }
-                    for (Rectangle2D line : lines) { // crossing a line reads worse than nothing, better than text on text
+                    for (Rectangle2D line : lines) {
                         Rectangle2D cut = box.createIntersection(line);
                         overlap += 0.2 * Math.max(0, cut.getWidth()) * Math.max(0, cut.getHeight());
                     }
@@ -419,6 +436,42 @@ final class ChartStyle {
             chart.addAnnotation(new AnnotationText(text, best.getCenterX(), height - best.getCenterY(), true));
         }
     }
+
+    /**
+     * Where labels may go: inside the plot, as far as the axes' set ranges tell (else anywhere in
+     * the image but its padding).
+     */
+    private static Rectangle2D plotArea(Chart<?, ?> chart, int height) {
+        double pad = chart.getStyler().getChartPadding();
+        Rectangle2D image = new Rectangle2D.Double(pad, 0, chart.getWidth() - 2 * pad, height);
+        if (!(chart.getStyler() instanceof AxesChartStyler s) || s.getXAxisMin() == null || s.getXAxisMax() == null
+                || s.getYAxisMin() == null || s.getYAxisMax() == null) {
+            return image;
+        }
+        double x0 = chart.getScreenXFromChart(s.getXAxisMin());
+        double x1 = chart.getScreenXFromChart(s.getXAxisMax());
+        double y0 = chart.getScreenYFromChart(s.getYAxisMax());
+        double y1 = chart.getScreenYFromChart(s.getYAxisMin());
+        return new Rectangle2D.Double(x0, y0, x1 - x0, y1 - y0).createIntersection(image);
+    }
+
+    /**
+     * Whether a label with the same text was drawn for a point within a few pixels: e.g. the PTQ
+     * and PCQAT points of one sweep setting, which share their cost and nearly their accuracy;
+     * one label names both.
+     */
+    private static boolean sameLabelNearby(List<double[]> placed, List<Label> labels, int i, double[] anchor) {
+        for (double[] p : placed) {
+            if (labels.get((int) p[2]).text().equals(labels.get(i).text())
+                    && Math.hypot(p[0] - anchor[0], p[1] - anchor[1]) <= SAME_LABEL_PIXELS) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How close two points with the same label must be drawn to share one label. */
+    static final double SAME_LABEL_PIXELS = 14;
 
     static double textWidth(String text, Font font) {
         return text.isEmpty() ? 0 : new TextLayout(text, font, MEASURE).getBounds().getWidth();

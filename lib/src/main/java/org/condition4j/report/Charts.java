@@ -176,6 +176,11 @@ public final class Charts {
         points.setMarker(SeriesMarkers.CIRCLE);
         points.setMarkerColor(ChartStyle.SERIES[0]);
         padX(chart, x, 0.12);
+        double low = accuracies.stream().mapToDouble(a -> 100 * a.interval().lower()).min().orElse(0);
+        double high = accuracies.stream().mapToDouble(a -> 100 * a.interval().upper()).max().orElse(100);
+        double pad = Math.max(0.1, 0.08 * (high - low));
+        chart.getStyler().setYAxisMin(Math.max(0, low - pad));
+        chart.getStyler().setYAxisMax(Math.min(100, high + pad));
         return new ChartStyle.Panel(chart, labels);
     }
 

@@ -174,7 +174,7 @@ public final class CollabReport {
 
     static final int SWEEP_WIDTH = 900;
     static final int SWEEP_HEIGHT = 460;
-    static final int BELOW_BAND_HEIGHT = 230;
+    static final int BELOW_BAND_HEIGHT = 270;
 
     /**
      * int8 accuracy against {@code cost} for every point, PTQ and PCQAT apart, each point labelled
@@ -251,11 +251,32 @@ public final class CollabReport {
             off.getStyler().setYAxisMin(Math.max(0, offLow - offPad));
             off.getStyler().setYAxisMax(Math.min(bandFloor, offHigh + offPad));
             addPoints(off, below, cost, false);
-            List<ChartStyle.Label> offLabels = below.stream().map(r -> new ChartStyle.Label(cost.applyAsDouble(r),
-                    percent(r), shortLabel(r.point()) + ": " + Format.accuracy(r.accuracy()))).toList();
+            List<ChartStyle.Label> offLabels = belowBandLabels(below, cost);
             panels.add(new ChartStyle.Panel(off, offLabels));
         }
         return panels;
+    }
+
+    /**
+     * Labels of the points below the band, with their accuracy: "95/4: 49.29 %"; where a setting's
+     * PTQ and PCQAT points are both there at one cost, one label for both, at the upper point:
+     * "95/4: 49.29 % PTQ, 52.01 % PCQAT".
+     */
+    static List<ChartStyle.Label> belowBandLabels(List<Sweep.Result> below, ToDoubleFunction<Sweep.Result> cost) {
+        Map<List<Object>, List<Sweep.Result>> bySetting = new LinkedHashMap<>();
+        for (Sweep.Result r : below) {
+            bySetting.computeIfAbsent(List.of(r.point().sparsity(), r.point().clusters(), cost.applyAsDouble(r)),
+                    k -> new ArrayList<>()).add(r);
+        }
+        List<ChartStyle.Label> labels = new ArrayList<>();
+        for (List<Sweep.Result> same : bySetting.values()) {
+            Sweep.Result top = same.stream().max(java.util.Comparator.comparingDouble(CollabReport::percent)).orElseThrow();
+            String text = shortLabel(top.point()) + ": " + (same.size() == 1 ? Format.accuracy(top.accuracy())
+                    : String.join(", ", same.stream().map(r -> Format.accuracy(r.accuracy()) + " "
+                    + r.point().quantization().name()).toList()));
+            labels.add(new ChartStyle.Label(cost.applyAsDouble(top), percent(top), text));
+        }
+        return labels;
     }
 
     /** PTQ and PCQAT points as two scatter series (in the legend or not). */

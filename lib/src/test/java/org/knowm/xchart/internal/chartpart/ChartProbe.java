@@ -98,6 +98,21 @@ public final class ChartProbe {
         return drawn;
     }
 
+    /** The text of each text annotation (point label), in the order of {@link #annotations}. */
+    public static List<String> annotationTexts(Chart<?, ?> chart) {
+        List<String> texts = new java.util.ArrayList<>();
+        for (ChartPart part : chart.annotations) {
+            try {
+                java.lang.reflect.Field text = org.knowm.xchart.AnnotationText.class.getDeclaredField("text");
+                text.setAccessible(true);
+                texts.add((String) text.get(part));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("XChart's AnnotationText has no field 'text' any more", e);
+            }
+        }
+        return texts;
+    }
+
     /** The text annotations' boxes as drawn (point labels), in image pixels. */
     public static List<Rectangle2D> annotations(Chart<?, ?> chart) {
         return chart.annotations.stream().map(ChartPart::getBounds).toList();
