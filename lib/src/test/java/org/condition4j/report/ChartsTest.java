@@ -406,5 +406,18 @@ class ChartsTest {
         XYChart histogram = Charts.histogramChart("Weight magnitudes of the prunable layers", "|w| (weight magnitude)",
                 60, true, magnitudes);
         save("03_magnitudes", ChartStyle.render(histogram), histogram);
+
+        // clustering: the baseline's weights against the same weights on 16 centroids
+        Map<String, double[]> clustered = new LinkedHashMap<>();
+        double[] before = random.doubles(9_216).map(u -> random.nextGaussian() * 0.07).toArray();
+        clustered.put("baseline", before);
+        clustered.put("clustered", java.util.Arrays.stream(before)
+                .map(w -> Math.max(-0.3, Math.min(0.3, Math.round(w / 0.04) * 0.04))).toArray());
+        XYChart weights = Charts.histogramChart("conv2 weights", "weight value", 150, false, clustered);
+        save("04_clustered_weights", ChartStyle.render(weights), weights);
+        assertIntegerTicks(ChartProbe.yTickLabels(weights), "counts");
+        for (String tick : ChartProbe.xTickLabels(weights)) {
+            assertTrue(tick.matches("-?\\d+(\\.\\d{1,2})?"), "round weight ticks, not bin centres: " + tick);
+        }
     }
 }
