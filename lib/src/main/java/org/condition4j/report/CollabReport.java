@@ -248,28 +248,44 @@ public final class CollabReport {
             double offLow = below.stream().mapToDouble(CollabReport::percent).min().orElseThrow();
             double offHigh = below.stream().mapToDouble(CollabReport::percent).max().orElseThrow();
             double offPad = Math.max(1, 0.12 * (offHigh - offLow));
-            off.getStyler().setYAxisMin(Math.max(0, offLow - offPad));
-            off.getStyler().setYAxisMax(Math.min(bandFloor, offHigh + offPad));
             addPoints(off, below, cost, false);
-            List<ChartStyle.Label> offLabels = belowBandLabels(below, cost);
+            double yMin = Math.max(0, offLow - offPad);
+            double yMax = Math.min(bandFloor, offHigh + offPad);
+            off.getStyler().setYAxisMin(yMin);
+            off.getStyler().setYAxisMax(yMax);
+            List<ChartStyle.Label> offLabels = belowBandLabels(below, cost, SHARED_LABEL_SPAN * (yMax - yMin));
             panels.add(new ChartStyle.Panel(off, offLabels));
         }
         return panels;
     }
 
+    /** Below the band, a setting's two points share a label when they are this share of the axis apart or closer. */
+    static final double SHARED_LABEL_SPAN = 0.08;
+
     /**
      * Labels of the points below the band, with their accuracy: "95/4: 49.29 %"; where a setting's
-     * PTQ and PCQAT points are both there at one cost, one label for both, at the upper point:
-     * "95/4: 49.29 % PTQ, 52.01 % PCQAT".
+     * PTQ and PCQAT points are both there at one cost and at most {@code close} points apart, one
+     * label for both, at the upper point: "95/4: 49.29 % PTQ, 52.01 % PCQAT".
      */
-    static List<ChartStyle.Label> belowBandLabels(List<Sweep.Result> below, ToDoubleFunction<Sweep.Result> cost) {
+    static List<ChartStyle.Label> belowBandLabels(List<Sweep.Result> below, ToDoubleFunction<Sweep.Result> cost,
+                                                  double close) {
         Map<List<Object>, List<Sweep.Result>> bySetting = new LinkedHashMap<>();
         for (Sweep.Result r : below) {
             bySetting.computeIfAbsent(List.of(r.point().sparsity(), r.point().clusters(), cost.applyAsDouble(r)),
                     k -> new ArrayList<>()).add(r);
         }
-        List<ChartStyle.Label> labels = new ArrayList<>();
+        List<List<Sweep.Result>> groups = new ArrayList<>();
         for (List<Sweep.Result> same : bySetting.values()) {
+            double spread = same.stream().mapToDouble(CollabReport::percent).max().orElseThrow()
+                    - same.stream().mapToDouble(CollabReport::percent).min().orElseThrow();
+            if (spread <= close) {
+                groups.add(same);
+            } else {
+                same.forEach(r -> groups.add(List.of(r)));
+            }
+        }
+        List<ChartStyle.Label> labels = new ArrayList<>();
+        for (List<Sweep.Result> same : groups) {
             Sweep.Result top = same.stream().max(java.util.Comparator.comparingDouble(CollabReport::percent)).orElseThrow();
             String text = shortLabel(top.point()) + ": " + (same.size() == 1 ? Format.accuracy(top.accuracy())
                     : String.join(", ", same.stream().map(r -> Format.accuracy(r.accuracy()) + " "

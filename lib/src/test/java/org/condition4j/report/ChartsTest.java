@@ -188,8 +188,10 @@ class ChartsTest {
             assertTrue(ChartProbe.yMin(below) <= belowBand.stream().mapToDouble(Double::doubleValue).min().orElseThrow());
             assertEquals(inBand.size(), panels.get(0).labels().size(), "every point labelled");
             // below the band one label per setting, with the accuracy of each of its points there
-            assertTrue(panels.get(1).labels().stream().anyMatch(l -> l.text().equals("95/4: 45.30 % PTQ, 91.50 % PCQAT")),
+            // (the two points of 95/4, 45.30 and 91.50 %, are too far apart to share a label)
+            assertTrue(panels.get(1).labels().stream().anyMatch(l -> l.text().equals("95/4: 45.30 %")),
                     panels.get(1).labels().toString());
+            assertTrue(panels.get(1).labels().stream().anyMatch(l -> l.text().equals("95/4: 91.50 %")));
             assertTrue(panels.get(1).labels().stream().anyMatch(l -> l.text().equals("90/4: 88.03 %")));
             assertTrue(panels.get(0).labels().stream().anyMatch(l -> l.text().equals("50/32")));
             assertEveryPointNamed(panels.get(0));
@@ -234,6 +236,20 @@ class ChartsTest {
             }
         }
         return ys.stream().sorted().toList();
+    }
+
+    @Test
+    void belowTheBandOneLabelNamesASettingsTwoPointsWhenTheyLieClose() {
+        List<Sweep.Result> below = List.of(
+                new Sweep.Result(new Sweep.Point(0.95, 4, Sweep.Quantization.PTQ), firstRight(4929), 1, 1, 0.95, 4,
+                        1872, 0.2, 1),
+                new Sweep.Result(new Sweep.Point(0.95, 4, Sweep.Quantization.PCQAT), firstRight(5201), 1, 1, 0.95, 4,
+                        1872, 0.2, 1));
+        List<ChartStyle.Label> close = CollabReport.belowBandLabels(below, r -> r.encodedWeightBytes() / 1000.0, 3);
+        assertEquals(List.of("95/4: 49.29 % PTQ, 52.01 % PCQAT"), close.stream().map(ChartStyle.Label::text).toList());
+        assertEquals(52.01, close.get(0).y(), 1e-9, "at the upper point");
+        List<ChartStyle.Label> apart = CollabReport.belowBandLabels(below, r -> r.encodedWeightBytes() / 1000.0, 2);
+        assertEquals(List.of("95/4: 49.29 %", "95/4: 52.01 %"), apart.stream().map(ChartStyle.Label::text).toList());
     }
 
     @Test
