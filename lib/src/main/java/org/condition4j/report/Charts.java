@@ -157,6 +157,9 @@ public final class Charts {
 
     static ChartStyle.Panel accuracyAgainstPanel(String title, String xLabel, List<String> names, double[] x,
                                                  List<Accuracy> accuracies) {
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("No models to chart: give at least one name, x value and accuracy");
+        }
         if (names.size() != x.length || names.size() != accuracies.size()) {
             throw new IllegalArgumentException(names.size() + " names, " + x.length + " x values and "
                     + accuracies.size() + " accuracies: give one of each per model");
