@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -87,8 +86,12 @@ public final class CollabReport {
         return table;
     }
 
-    /** Accuracy bars with their intervals beside the NPU-encoded weights per target. */
+    /** Accuracies with their intervals (error bars) beside the NPU-encoded weights per target. */
     public static BufferedImage comparisonChart(ModelComparison comparison, Map<String, List<VelaReport>> vela) {
+        return ChartStyle.row(comparisonPanels(comparison, vela));
+    }
+
+    static ChartStyle.Panel[] comparisonPanels(ModelComparison comparison, Map<String, List<VelaReport>> vela) {
         List<String> names = new ArrayList<>();
         List<Accuracy> accuracies = new ArrayList<>();
         Map<String, List<Double>> encoded = new LinkedHashMap<>();
@@ -100,9 +103,11 @@ public final class CollabReport {
                         .add(FileSizes.kilobytes(r.encodedWeightBytes()));
             }
         }
-        return Charts.sideBySide(
-                Charts.accuracies("int8 accuracy on " + Format.count(comparison.images()) + " test images", names, accuracies),
-                Charts.bars("NPU-encoded weights (Vela)", "kB", names, encoded));
+        return new ChartStyle.Panel[] {
+                new ChartStyle.Panel(Charts.accuracyChart("int8 accuracy on " + Format.count(comparison.images())
+                        + " test images", names, accuracies)),
+                new ChartStyle.Panel(Charts.barChart("NPU-encoded weights (Vela)", "NPU-encoded weights (kB)", names,
+                        encoded))};
     }
 
     /**
@@ -161,38 +166,157 @@ public final class CollabReport {
     }
 
     /**
-     * int8 accuracy against {@code cost} for every point, PTQ and PCQAT apart, with the Pareto
-     * front, the baseline's accuracy and the line {@link #MARGIN_POINTS} below it, and the smallest
-     * model above that line.
+     * Points at most this many percentage points below the baseline's int8 accuracy are drawn in
+     * the main panel of {@link #sweepChart}, zoomed on them; lower ones (broken models) in a panel
+     * of their own below it.
+     */
+    public static final double BAND_POINTS = 3;
+
+    static final int SWEEP_WIDTH = 900;
+    static final int SWEEP_HEIGHT = 460;
+    static final int BELOW_BAND_HEIGHT = 270;
+
+    /**
+     * int8 accuracy against {@code cost} for every point, PTQ and PCQAT apart, each point labelled
+     * with its sparsity and clusters. The main panel is zoomed on the band within
+     * {@link #BAND_POINTS} of the baseline and shows the Pareto front, the baseline's accuracy, the
+     * line {@link #MARGIN_POINTS} below it and the smallest model above that line; points below the
+     * band are drawn, labelled with their accuracy, in a panel of their own underneath (same x axis).
+     * {@code costTitle} names the cost and its unit, e.g. "NPU-encoded weights (kB)".
      */
     public static BufferedImage sweepChart(List<Sweep.Result> results, ToDoubleFunction<Sweep.Result> cost,
-                                           String costLabel, double baselineAccuracy) {
-        XYChart chart = Charts.xy("int8 accuracy against " + costLabel, costLabel, "int8 accuracy %");
+                                           String costTitle, double baselineAccuracy) {
+        List<ChartStyle.Panel> panels = sweepPanels(results, cost, costTitle, baselineAccuracy);
+        return Charts.stacked(panels.stream().map(ChartStyle::render).toArray(BufferedImage[]::new));
+    }
+
+    /** The panels of {@link #sweepChart}: the band, and the points below it where there are any. */
+    static List<ChartStyle.Panel> sweepPanels(List<Sweep.Result> results, ToDoubleFunction<Sweep.Result> cost,
+                                              String costTitle, double baselineAccuracy) {
+        if (results.isEmpty()) {
+            throw new IllegalArgumentException("No sweep results to chart; run the sweep first");
+        }
+        double baseline = 100 * baselineAccuracy;
+        double bandFloor = baseline - BAND_POINTS;
+        List<Sweep.Result> inBand = results.stream().filter(r -> percent(r) >= bandFloor).toList();
+        List<Sweep.Result> below = results.stream().filter(r -> percent(r) < bandFloor).toList();
+        List<Sweep.Result> front = Sweep.paretoFront(results, cost);
+        double[] span = {results.stream().mapToDouble(cost).min().orElseThrow(),
+                results.stream().mapToDouble(cost).max().orElseThrow()};
+        double xPad = span[1] > span[0] ? 0.06 * (span[1] - span[0]) : Math.max(1e-3, 0.06 * Math.abs(span[0]));
+        double xMin = span[0] - xPad;
+        double xMax = span[1] + xPad;
+
+        XYChart band = ChartStyle.xy("int8 accuracy against " + costTitle + " · labels: sparsity % / clusters",
+                costTitle, "int8 accuracy (%)", SWEEP_WIDTH, SWEEP_HEIGHT);
+        band.getStyler().setXAxisMin(xMin);
+        band.getStyler().setXAxisMax(xMax);
+        double margin = baseline - MARGIN_POINTS;
+        double low = Math.min(margin, inBand.stream().mapToDouble(CollabReport::percent).min().orElse(margin));
+        double high = Math.max(baseline, inBand.stream().mapToDouble(CollabReport::percent).max().orElse(baseline));
+        double yPad = Math.max(0.15, 0.1 * (high - low));
+        band.getStyler().setYAxisMin(low - yPad);
+        band.getStyler().setYAxisMax(high + yPad);
+        List<Sweep.Result> bandFront = front.stream().filter(inBand::contains).toList();
+        if (!bandFront.isEmpty()) {
+            XYSeries line = band.addSeries("Pareto front", xs(bandFront, cost), ys(bandFront));
+            line.setMarker(SeriesMarkers.NONE);
+            line.setLineColor(ChartStyle.SERIES[2]);
+        }
+        ChartStyle.referenceLine(band, "baseline int8 " + Format.percent(baselineAccuracy), xMin, xMax, baseline,
+                ChartStyle.SOLID);
+        ChartStyle.referenceLine(band, "baseline " + Format.points(-MARGIN_POINTS / 100), xMin, xMax, margin,
+                ChartStyle.DASHED);
+        addPoints(band, inBand, cost, true);
+        Sweep.smallestWithin(results, baselineAccuracy, MARGIN_POINTS).ifPresent(r -> {
+            XYSeries s = band.addSeries("smallest within " + Format.fixed(MARGIN_POINTS) + " points",
+                    new double[] {cost.applyAsDouble(r)}, new double[] {percent(r)});
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            s.setMarker(ChartStyle.RING);
+            s.setMarkerColor(Color.BLACK);
+        });
+        List<ChartStyle.Label> bandLabels = inBand.stream()
+                .map(r -> new ChartStyle.Label(cost.applyAsDouble(r), percent(r), shortLabel(r.point()))).toList();
+        List<ChartStyle.Panel> panels = new ArrayList<>();
+        panels.add(new ChartStyle.Panel(band, bandLabels));
+        if (!below.isEmpty()) {
+            XYChart off = ChartStyle.xy("Broken: more than " + Format.fixed(BAND_POINTS)
+                            + " points below the baseline · sparsity % / clusters: accuracy", costTitle,
+                    "int8 accuracy (%)", SWEEP_WIDTH, BELOW_BAND_HEIGHT);
+            off.getStyler().setXAxisMin(xMin);
+            off.getStyler().setXAxisMax(xMax);
+            double offLow = below.stream().mapToDouble(CollabReport::percent).min().orElseThrow();
+            double offHigh = below.stream().mapToDouble(CollabReport::percent).max().orElseThrow();
+            double offPad = Math.max(1, 0.12 * (offHigh - offLow));
+            addPoints(off, below, cost, false);
+            double yMin = Math.max(0, offLow - offPad);
+            double yMax = Math.min(bandFloor, offHigh + offPad);
+            off.getStyler().setYAxisMin(yMin);
+            off.getStyler().setYAxisMax(yMax);
+            List<ChartStyle.Label> offLabels = belowBandLabels(below, cost, SHARED_LABEL_SPAN * (yMax - yMin));
+            panels.add(new ChartStyle.Panel(off, offLabels));
+        }
+        return panels;
+    }
+
+    /** Below the band, a setting's two points share a label when they are this share of the axis apart or closer. */
+    static final double SHARED_LABEL_SPAN = 0.08;
+
+    /**
+     * Labels of the points below the band, with their accuracy: "95/4: 49.29 %"; where a setting's
+     * PTQ and PCQAT points are both there at one cost and at most {@code close} points apart, one
+     * label for both, at the upper point: "95/4: 49.29 % PTQ, 52.01 % PCQAT".
+     */
+    static List<ChartStyle.Label> belowBandLabels(List<Sweep.Result> below, ToDoubleFunction<Sweep.Result> cost,
+                                                  double close) {
+        Map<List<Object>, List<Sweep.Result>> bySetting = new LinkedHashMap<>();
+        for (Sweep.Result r : below) {
+            bySetting.computeIfAbsent(List.of(r.point().sparsity(), r.point().clusters(), cost.applyAsDouble(r)),
+                    k -> new ArrayList<>()).add(r);
+        }
+        List<List<Sweep.Result>> groups = new ArrayList<>();
+        for (List<Sweep.Result> same : bySetting.values()) {
+            double spread = same.stream().mapToDouble(CollabReport::percent).max().orElseThrow()
+                    - same.stream().mapToDouble(CollabReport::percent).min().orElseThrow();
+            if (spread <= close) {
+                groups.add(same);
+            } else {
+                same.forEach(r -> groups.add(List.of(r)));
+            }
+        }
+        List<ChartStyle.Label> labels = new ArrayList<>();
+        for (List<Sweep.Result> same : groups) {
+            Sweep.Result top = same.stream().max(java.util.Comparator.comparingDouble(CollabReport::percent)).orElseThrow();
+            String text = shortLabel(top.point()) + ": " + (same.size() == 1 ? Format.accuracy(top.accuracy())
+                    : String.join(", ", same.stream().map(r -> Format.accuracy(r.accuracy()) + " "
+                    + r.point().quantization().name()).toList()));
+            labels.add(new ChartStyle.Label(cost.applyAsDouble(top), percent(top), text));
+        }
+        return labels;
+    }
+
+    /** PTQ and PCQAT points as two scatter series (in the legend or not). */
+    private static void addPoints(XYChart chart, List<Sweep.Result> results, ToDoubleFunction<Sweep.Result> cost,
+                                  boolean inLegend) {
         for (Sweep.Quantization q : Sweep.Quantization.values()) {
             List<Sweep.Result> some = results.stream().filter(r -> r.point().quantization() == q).toList();
             if (!some.isEmpty()) {
                 XYSeries s = chart.addSeries(q.name(), xs(some, cost), ys(some));
                 s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                s.setMarker(q == Sweep.Quantization.PTQ ? SeriesMarkers.CIRCLE : SeriesMarkers.DIAMOND);
+                s.setMarkerColor(ChartStyle.SERIES[q.ordinal() % 2 == 0 ? 0 : 1]);
+                s.setShowInLegend(inLegend);
             }
         }
-        List<Sweep.Result> front = Sweep.paretoFront(results, cost);
-        XYSeries frontLine = chart.addSeries("Pareto front", xs(front, cost), ys(front));
-        frontLine.setMarker(SeriesMarkers.NONE);
-        double[] span = {results.stream().mapToDouble(cost).min().orElse(0), results.stream().mapToDouble(cost).max().orElse(1)};
-        chart.addSeries("baseline int8", span, new double[] {100 * baselineAccuracy, 100 * baselineAccuracy})
-                .setMarker(SeriesMarkers.NONE);
-        double margin = 100 * baselineAccuracy - MARGIN_POINTS;
-        chart.addSeries("baseline int8 " + Format.points(-MARGIN_POINTS / 100), span, new double[] {margin, margin})
-                .setMarker(SeriesMarkers.NONE);
-        Optional<Sweep.Result> smallest = Sweep.smallestWithin(results, baselineAccuracy, MARGIN_POINTS);
-        smallest.ifPresent(r -> {
-            XYSeries s = chart.addSeries("smallest above that line", new double[] {cost.applyAsDouble(r)},
-                    new double[] {100 * r.accuracy().value()});
-            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-            s.setMarker(SeriesMarkers.DIAMOND);
-            s.setMarkerColor(Color.BLACK);
-        });
-        return Charts.image(chart);
+    }
+
+    /** A sweep point's sparsity in percent and its clusters: "90/8". */
+    static String shortLabel(Sweep.Point p) {
+        return Math.round(100 * p.sparsity()) + "/" + p.clusters();
+    }
+
+    private static double percent(Sweep.Result r) {
+        return 100 * r.accuracy().value();
     }
 
     private static double[] xs(List<Sweep.Result> results, ToDoubleFunction<Sweep.Result> cost) {
@@ -200,7 +324,7 @@ public final class CollabReport {
     }
 
     private static double[] ys(List<Sweep.Result> results) {
-        return results.stream().mapToDouble(r -> 100 * r.accuracy().value()).toArray();
+        return results.stream().mapToDouble(CollabReport::percent).toArray();
     }
 
     private static int maxPerChannel(WeightStatistics weights) {

@@ -8,6 +8,7 @@ import org.condition4j.npu.Violation;
 import org.condition4j.vela.OperatorCost;
 import org.condition4j.vela.VelaReport;
 import org.condition4j.vela.VelaTarget;
+import org.knowm.xchart.XYChart;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -41,6 +42,9 @@ public final class NpuReport {
             new String[] {"Ethos_U85_SYS_Flash_High", "Shared_Sram", "U85 flash"},
             new String[] {"Ethos_U85_SYS_Flash_High", "Sram_Only", "U85 SRAM"},
             new String[] {"Ethos_U85_SYS_DRAM_Mid", "Dedicated_Sram", "U85 DRAM"});
+
+    /** The diagonal of the reached-MACs chart: every MAC busy every cycle. */
+    static final String PEAK = "peak (all MACs busy)";
 
     private NpuReport() {}
 
@@ -130,7 +134,7 @@ public final class NpuReport {
         List<String> categories = shown.stream().map(i -> first.get(i).tensor()).toList();
         Map<String, List<Long>> series = new LinkedHashMap<>();
         models.forEach((name, costs) -> series.put(name, shown.stream().map(i -> costs.get(i).cycles()).toList()));
-        return Charts.bars(title, "cycles", categories, series);
+        return Charts.bars(title, "NPU cycles", categories, series);
     }
 
     /** One row per model and target of a sweep. */
@@ -235,6 +239,11 @@ public final class NpuReport {
      * more MACs do not buy speed and the curve flattens.
      */
     public static BufferedImage inferenceTimeVersusMacs(List<VelaReport> reports, String model) {
+        return ChartStyle.row(inferencePanels(reports, model));
+    }
+
+    /** The two panels of {@link #inferenceTimeVersusMacs}. */
+    static ChartStyle.Panel[] inferencePanels(List<VelaReport> reports, String model) {
         Map<String, List<VelaReport>> bySystem = chartCurves(reports, model);
         Map<String, double[][]> time = new LinkedHashMap<>();
         Map<String, double[][]> reached = new LinkedHashMap<>();
@@ -260,11 +269,15 @@ public final class NpuReport {
             reached.put(marker, columns(boundReached));
         }
         double[] peak = peaks.stream().mapToDouble(Double::doubleValue).toArray();
-        reached.put("peak", new double[][] {peak, peak});
-        return Charts.sideBySide(
-                Charts.curves(model + ": inference time", "accelerator MACs per cycle", "ms", time, true, Set.of(marker)),
-                Charts.curves(model + ": MACs per cycle reached", "accelerator MACs per cycle", "MACs per cycle", reached,
-                        true, Set.of(marker)));
+        reached.put(PEAK, new double[][] {peak, peak});
+        XYChart reachedChart = Charts.curveChart(model + ": MACs per cycle reached", "accelerator MACs per cycle",
+                "MACs per cycle reached (log scale)", reached, true, Set.of(marker), Set.of(PEAK));
+        // log-log: the peak is the diagonal, and the few MACs a small model reaches stay visible under it
+        reachedChart.getStyler().setYAxisLogarithmic(true);
+        return new ChartStyle.Panel[] {
+                new ChartStyle.Panel(Charts.curveChart(model + ": inference time", "accelerator MACs per cycle",
+                        "inference time (ms)", time, true, Set.of(marker), Set.of())),
+                new ChartStyle.Panel(reachedChart)};
     }
 
     /**

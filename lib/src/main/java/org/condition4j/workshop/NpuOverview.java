@@ -211,15 +211,21 @@ public final class NpuOverview {
         return Tables.vela(all);
     }
 
-    /** Int8 accuracy against gzip size, one point per int8 model. */
+    /** Int8 accuracy (with its 95 % interval) against gzip size, one labelled point per int8 model. */
     public BufferedImage accuracyVersusSize() {
-        Map<String, double[]> points = new LinkedHashMap<>();
+        List<String> names = new ArrayList<>();
+        List<Double> gzip = new ArrayList<>();
+        List<Accuracy> accuracies = new ArrayList<>();
         for (Row r : rows) {
-            if (r.int8() && !Double.isNaN(r.int8Accuracy())) {
-                points.put(label(r.model()), new double[] {FileSizes.kilobytes(r.gzipBytes()), 100 * r.int8Accuracy()});
+            Accuracy accuracy = r.int8() ? r.withInterval(r.int8Accuracy()) : null;
+            if (accuracy != null) {
+                names.add(label(r.model()));
+                gzip.add(FileSizes.kilobytes(r.gzipBytes()));
+                accuracies.add(accuracy);
             }
         }
-        return Charts.scatter("Int8 accuracy against compressed size", "gzip kB", "int8 accuracy %", points);
+        return Charts.accuracyAgainst("int8 accuracy against compressed size", "gzip size (kB)", names,
+                gzip.stream().mapToDouble(Double::doubleValue).toArray(), accuracies);
     }
 
     /** Vela's estimated inference time per configuration, one bar per int8 model. */
@@ -231,7 +237,7 @@ public final class NpuOverview {
                 series.put(label(r.model()), targets.stream().map(t -> r.vela().get(t).inferenceMillis()).toList());
             }
         }
-        return Charts.bars("Estimated inference time (Vela)", "ms", configurations, series);
+        return Charts.bars("Estimated inference time (Vela)", "inference time (ms)", configurations, series);
     }
 
     /** Vela's encoded weight size on one configuration, one bar per model. */
@@ -239,7 +245,7 @@ public final class NpuOverview {
         List<String> names = rows.stream().filter(Row::int8).map(r -> label(r.model())).toList();
         List<Double> kilobytes = rows.stream().filter(Row::int8)
                 .map(r -> FileSizes.kilobytes(r.vela().get(target).encodedWeightBytes())).toList();
-        return Charts.bars("NPU encoded weights on " + target.accelerator(), "kB", names,
+        return Charts.bars("NPU-encoded weights on " + target.accelerator(), "NPU-encoded weights (kB)", names,
                 Map.of("encoded weights", kilobytes));
     }
 
