@@ -1,7 +1,10 @@
 package org.condition4j.fold;
 
 import org.condition4j.backend.Backend;
+import org.condition4j.graph.InferenceGraph;
+import org.condition4j.graph.Op;
 import org.condition4j.graph.TestNetworks;
+import org.condition4j.graph.WeightedOp;
 import org.condition4j.layers.UnsupportedNetworkException;
 import org.condition4j.model.DsCnn;
 import org.condition4j.model.SeedCnn;
@@ -34,6 +37,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -115,6 +119,23 @@ class BatchNormFoldingTest {
         MultiLayerNetwork folded = BatchNormFolding.fold(net);
         assertEquals(3, folded.getnLayers());
         assertSameOutputs(net, folded);
+    }
+
+    @Test
+    void theExporterWritesTheSameWeightsWhetherItFoldsOrTheFoldStepDid() {
+        for (MultiLayerNetwork net : List.of(dsCnn, TestNetworks.everyLayer())) {
+            List<Op> direct = InferenceGraph.of(net).ops();
+            List<Op> folded = InferenceGraph.of(BatchNormFolding.fold(net)).ops();
+            assertEquals(direct.size(), folded.size());
+            for (int k = 0; k < direct.size(); k++) {
+                if (direct.get(k) instanceof WeightedOp d) {
+                    WeightedOp f = (WeightedOp) folded.get(k);
+                    assertArrayEquals(d.weights(), f.weights(), 0f, d.name());
+                    assertArrayEquals(d.bias(), f.bias(), 0f, d.name());
+                    assertEquals(d.activation(), f.activation(), d.name());
+                }
+            }
+        }
     }
 
     @Test
