@@ -13,6 +13,7 @@ import org.condition4j.model.Training;
 import org.condition4j.prune.PrunedModel;
 import org.condition4j.prune.Pruning;
 import org.condition4j.prune.PruningSchedule;
+import org.condition4j.qat.QatModel;
 import org.condition4j.qat.QuantizationAwareTraining;
 import org.condition4j.quantize.PostTrainingQuantization;
 import org.condition4j.tflite.TfliteExport;
@@ -41,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The techniques on the folded DS-CNN (depthwise, pointwise and global pooling layers): prune 75 %
  * → sparsity-preserving clustering to 16 → PTQ, and PCQAT after the same two steps; zeros and
  * distinct values counted in every weight tensor of the written file, and Vela places every op on
- * the NPU. Fine-tuning is a few steps: what is tested is where the zeros and clusters end up, not accuracy.
+ * the NPU, as it does for plain PTQ and QAT. Fine-tuning is a few steps: what is tested is where the zeros and clusters end up, not accuracy.
  */
 class DsCnnTechniquesTest {
     private static final double SPARSITY = 0.75;
@@ -83,6 +84,20 @@ class DsCnnTechniquesTest {
         TfliteExport.int8(pcqat.quantizedGraph()).writeTo(file);
         assertZerosAndClusters(file);
         assertAllOnNpu(file, dir);
+    }
+
+    @Test
+    void plainPtqAndQatOfTheFoldedDsCnnRunOnTheNpu(@TempDir Path dir) {
+        MultiLayerNetwork folded = BatchNormFolding.fold(TestNetworks.dsCnn());
+        Path ptq = dir.resolve("ds-cnn-ptq.tflite");
+        TfliteExport.int8(PostTrainingQuantization.calibrate(InferenceGraph.of(folded),
+                TestNetworks.mnist().trainSample(100))).writeTo(ptq);
+        assertAllOnNpu(ptq, dir.resolve("ptq"));
+        QatModel qat = QuantizationAwareTraining.prepare(folded);
+        fineTune(qat.network(), qat.listeners());
+        Path qatFile = dir.resolve("ds-cnn-qat.tflite");
+        TfliteExport.int8(qat.quantizedGraph()).writeTo(qatFile);
+        assertAllOnNpu(qatFile, dir.resolve("qat"));
     }
 
     @Test
