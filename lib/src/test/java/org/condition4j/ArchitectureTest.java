@@ -49,6 +49,7 @@ class ArchitectureTest {
         ALLOWED.put("stats", Set.of());
         ALLOWED.put("data", Set.of("backend"));
         ALLOWED.put("model", Set.of("backend", "data", "io", "stats"));
+        ALLOWED.put("fold", Set.of("layers"));
         ALLOWED.put("graph", Set.of("layers"));
         ALLOWED.put("quantize", Set.of("layers", "graph"));
         ALLOWED.put("qat", Set.of("backend", "model", "layers", "graph", "quantize"));
@@ -58,12 +59,12 @@ class ArchitectureTest {
         ALLOWED.put("runtime", Set.of("io", "graph", "quantize", "tflite", "stats"));
         ALLOWED.put("vela", Set.of("io", "tflite"));
         ALLOWED.put("npu", Set.of("layers", "graph", "quantize"));
-        ALLOWED.put("collab", Set.of("io", "backend", "data", "model", "layers", "graph", "quantize", "qat", "prune",
-                "cluster", "tflite", "runtime", "vela", "stats"));
-        ALLOWED.put("report", Set.of("io", "backend", "data", "model", "layers", "graph", "quantize", "qat", "prune",
-                "cluster", "tflite", "runtime", "vela", "npu", "stats", "collab"));
-        ALLOWED.put("workshop", Set.of("io", "backend", "data", "model", "layers", "graph", "quantize", "qat", "prune",
-                "cluster", "tflite", "runtime", "vela", "npu", "stats", "report", "collab"));
+        ALLOWED.put("collab", Set.of("io", "backend", "data", "model", "layers", "fold", "graph", "quantize", "qat",
+                "prune", "cluster", "tflite", "runtime", "vela", "stats"));
+        ALLOWED.put("report", Set.of("io", "backend", "data", "model", "layers", "fold", "graph", "quantize", "qat",
+                "prune", "cluster", "tflite", "runtime", "vela", "npu", "stats", "collab"));
+        ALLOWED.put("workshop", Set.of("io", "backend", "data", "model", "layers", "fold", "graph", "quantize", "qat",
+                "prune", "cluster", "tflite", "runtime", "vela", "npu", "stats", "report", "collab"));
     }
 
     /** Words that name the project's folders, tools or notebooks; only {@code workshop} may use them. */

@@ -334,7 +334,7 @@ final class NetworkReader {
         }
         float[] bias = new float[channels];
         for (int c = 0; c < channels; c++) {
-            bias[c] = (float) ((previous.bias()[c] - mean[c]) * scale[c] + beta[c]);
+            bias[c] = (float) (((double) previous.bias()[c] - mean[c]) * scale[c] + beta[c]); // in double, as fold.BatchNormFolding
         }
         // DL4J's batch norm layer never applies its activation function (M2.1), so neither do we.
         replaceLast(previous.with(weights, bias, FusedActivation.NONE, bn.getLayerName(), i));

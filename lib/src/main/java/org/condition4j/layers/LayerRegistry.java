@@ -36,6 +36,13 @@ public final class LayerRegistry {
     private static final String QAT_NO_HOOK = "quantization-aware training fake-quantizes the activation of a "
             + "convolution or dense layer; this layer has no such hook";
 
+    /** The fold step's name, for messages (a string: layers sits below the fold package). */
+    public static final String FOLD_METHOD = "BatchNormFolding.fold(net)";
+
+    private static final String FOLD_FIRST = "the exporter folds batch normalization into the layer before it, "
+            + "multiplying each output channel by its own factor, so the weights this technique changed would not be "
+            + "the weights exported; fold it first with " + FOLD_METHOD + " (package org.condition4j.fold)";
+
     private static final List<LayerKind> KINDS = List.of(
             new LayerKind(ConvolutionLayer.class,
                     List.of(new WeightParam(W, new int[] {0}, TfliteWeights.CONV_2D)), Map.of()),
@@ -51,12 +58,13 @@ public final class LayerRegistry {
             new LayerKind(OutputLayer.class,
                     List.of(new WeightParam(W, new int[] {1}, TfliteWeights.FULLY_CONNECTED)), Map.of()),
             new LayerKind(SubsamplingLayer.class, List.of(), Map.of()),
-            new LayerKind(GlobalPoolingLayer.class, List.of(), Map.of(Capability.QAT, QAT_NO_HOOK)),
-            new LayerKind(BatchNormalization.class, List.of(), Map.of(Capability.QAT, "the exporter folds batch "
-                    + "normalization into the layer before it, so the weights fake-quantized in training would not be "
-                    + "the weights exported; train without it or fold it first")),
+            // a pool keeps its input's int8 parameters, so QAT has nothing to learn there
+            new LayerKind(GlobalPoolingLayer.class, List.of(), Map.of()),
+            new LayerKind(BatchNormalization.class, List.of(), Map.of(Capability.QAT, FOLD_FIRST,
+                    Capability.PRUNING, FOLD_FIRST, Capability.CLUSTERING, FOLD_FIRST)),
             new LayerKind(ActivationLayer.class, List.of(), Map.of(Capability.QAT, QAT_NO_HOOK
-                    + "; set the activation on the convolution or dense layer before it")),
+                    + "; set the activation on the convolution or dense layer before it (after a batch norm, "
+                    + FOLD_METHOD + " does)")),
             new LayerKind(DropoutLayer.class, List.of(), Map.of(Capability.QAT, QAT_NO_HOOK)));
 
     private LayerRegistry() {}

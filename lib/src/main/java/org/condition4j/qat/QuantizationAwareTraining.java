@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -45,7 +46,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       logits ({@link FakeQuantSoftmax});</li>
  *   <li>the network input, on the first layer ({@link InputFakeQuant}).</li>
  * </ul>
- * Pooling layers keep their input's quantization and need nothing.
+ * Pooling layers (global pooling too) keep their input's quantization and need nothing. Batch
+ * normalization is refused: fold it first ({@code fold.BatchNormFolding}), so that the weights
+ * fake-quantized in training are the weights exported.
  */
 public final class QuantizationAwareTraining {
     private QuantizationAwareTraining() {}
@@ -115,10 +118,11 @@ public final class QuantizationAwareTraining {
             throw new UnsupportedNetworkException(LayerRegistry.describe(index, layer) + ": quantization-aware "
                     + "training supports an output layer only at the end of the network");
         }
-        if (layer instanceof SubsamplingLayer pool && pool.getPoolingType() != PoolingType.MAX
-                && pool.getPoolingType() != PoolingType.AVG) {
+        PoolingType pooling = layer instanceof SubsamplingLayer pool ? pool.getPoolingType()
+                : layer instanceof GlobalPoolingLayer global ? global.getPoolingType() : null;
+        if (pooling != null && pooling != PoolingType.MAX && pooling != PoolingType.AVG) {
             throw new UnsupportedNetworkException(LayerRegistry.describe(index, layer) + " uses "
-                    + pool.getPoolingType() + " pooling; quantization-aware training supports MAX and AVG pooling");
+                    + pooling + " pooling; quantization-aware training supports MAX and AVG pooling");
         }
         return !kind.weights().isEmpty();
     }

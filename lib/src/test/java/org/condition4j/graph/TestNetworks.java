@@ -3,6 +3,7 @@ package org.condition4j.graph;
 import org.condition4j.testing.TestSeed;
 import org.condition4j.workshop.Workshop;
 import org.condition4j.data.Mnist;
+import org.condition4j.model.DsCnn;
 import org.condition4j.model.ModelStore;
 import org.condition4j.model.SeedCnn;
 import org.condition4j.model.Training;
@@ -42,10 +43,13 @@ import java.util.Objects;
 public final class TestNetworks {
     public static final int SEED_TRAIN_IMAGES = 6000;
     public static final int EVERY_LAYER_TRAIN_IMAGES = 640;
+    /** 20 steps: enough to move every batch norm's running statistics well away from 0 and 1. */
+    public static final int DS_CNN_TRAIN_IMAGES = 2560;
 
     private static Mnist mnist;
     private static MultiLayerNetwork seedCnn;
     private static MultiLayerNetwork everyLayer;
+    private static MultiLayerNetwork dsCnn;
 
     private TestNetworks() {}
 
@@ -70,6 +74,14 @@ public final class TestNetworks {
             everyLayer = trained("every-layer", net, EVERY_LAYER_TRAIN_IMAGES);
         }
         return everyLayer;
+    }
+
+    /** The DS-CNN reference network, with its batch norm layers (not folded), trained for 20 steps. */
+    public static synchronized MultiLayerNetwork dsCnn() {
+        if (dsCnn == null) {
+            dsCnn = trained("ds-cnn", DsCnn.create(TestSeed.of(DsCnn.SEED)), DS_CNN_TRAIN_IMAGES);
+        }
+        return dsCnn;
     }
 
     /**

@@ -3,6 +3,7 @@ package org.condition4j.oracle;
 import org.condition4j.cluster.CentroidInit;
 import org.condition4j.cluster.Clustering;
 import org.condition4j.cluster.ClusteringConfig;
+import org.condition4j.fold.BatchNormFolding;
 import org.condition4j.graph.InferenceGraph;
 import org.condition4j.model.Training;
 import org.condition4j.qat.LearnedRanges;
@@ -90,6 +91,38 @@ class QuantizationOracleTest {
                     .distinct().count();
             assertTrue(distinct <= 16, w + " holds " + distinct + " int8 values");
         }
+    }
+
+    /**
+     * The DS-CNN folded by {@code BatchNormFolding} and quantized, against the oracle built from the
+     * network before folding: the oracle folds batch norm itself, so this checks the fold step too.
+     */
+    @Test
+    void foldedDsCnnFileHoldsWhatTheSpecPrescribesForTheNetworkWithBatchNorm() {
+        MultiLayerNetwork withBatchNorm = TestNetworks.dsCnn();
+        DataSet calibration = TestNetworks.mnist().trainSample(CALIBRATION_IMAGES);
+        QuantizedGraph q = PostTrainingQuantization.calibrate(InferenceGraph.of(BatchNormFolding.fold(withBatchNorm)),
+                calibration);
+        Int8FileCheck check = Int8FileCheck.of(Int8Oracle.calibrated(withBatchNorm, calibration.getFeatures()),
+                TfliteExport.int8(q).toBytes(), false);
+        System.out.println("DS-CNN: " + check.summary());
+        assertTrue(check.mismatches.isEmpty(), String.join("\n", check.mismatches));
+    }
+
+    /** Quantization-aware training of the folded DS-CNN (depthwise, pointwise, global pool): the learned ranges by the spec. */
+    @Test
+    void qatOfTheFoldedDsCnnFollowsTheSpecForTheLearnedRanges() {
+        QatModel qat = QuantizationAwareTraining.prepare(BatchNormFolding.fold(TestNetworks.dsCnn()));
+        Training.of(qat.network()).printingTo(new PrintStream(OutputStream.nullOutputStream()))
+                .fit(TestNetworks.mnist().train(64, 128), null, 1);
+        LearnedRanges learned = qat.activationRanges();
+        Map<Integer, double[]> layers = new HashMap<>();
+        learned.layers().forEach((layer, r) -> layers.put(layer, new double[] {r.min(), r.max()}));
+        Int8FileCheck check = Int8FileCheck.of(Int8Oracle.withRanges(qat.strip(),
+                TestNetworks.mnist().trainSample(16).getFeatures(),
+                new double[] {learned.input().min(), learned.input().max()}, layers),
+                TfliteExport.int8(qat.quantizedGraph()).toBytes(), false);
+        assertTrue(check.mismatches.isEmpty(), String.join("\n", check.mismatches));
     }
 
     private static void assertFileFollowsSpec(MultiLayerNetwork net, boolean perTensor) {

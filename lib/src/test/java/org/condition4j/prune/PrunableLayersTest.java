@@ -6,7 +6,7 @@ import org.condition4j.backend.Backend;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
@@ -30,7 +30,6 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Which weights are pruned in a network with every kind of prunable and unprunable layer. */
 class PrunableLayersTest {
@@ -45,7 +44,8 @@ class PrunableLayersTest {
                 .convolutionMode(ConvolutionMode.Same)
                 .list()
                 .layer(new ConvolutionLayer.Builder(3, 3).name("conv").nOut(8).activation(Activation.RELU).build())
-                .layer(new BatchNormalization.Builder().name("bn").build())
+                // batch norm is refused: it must be folded first (fold.BatchNormFolding); a layer without weights here
+                .layer(new ActivationLayer.Builder().name("relu").activation(Activation.RELU).build())
                 .layer(new DepthwiseConvolution2D.Builder(3, 3).name("depthwise").depthMultiplier(2)
                         .activation(Activation.RELU).build())
                 .layer(new SeparableConvolution2D.Builder(3, 3).name("separable").nOut(12)
@@ -57,7 +57,7 @@ class PrunableLayersTest {
                 .setInputType(InputType.convolutional(8, 8, 2))
                 .build());
         net.init();
-        // non-zero biases and batch-norm parameters, so that "left alone" can be seen
+        // non-zero biases, so that "left alone" can be seen
         for (int i = 0; i < net.getnLayers(); i++) {
             for (Map.Entry<String, INDArray> p : net.getLayer(i).paramTable().entrySet()) {
                 if (!p.getKey().equals("W") && !p.getKey().equals("pW")) {
@@ -78,7 +78,7 @@ class PrunableLayersTest {
     }
 
     @Test
-    void eachKernelReachesTheTargetAndBiasesAndBatchNormAreLeftAlone() {
+    void eachKernelReachesTheTargetAndBiasesAreLeftAlone() {
         PrunedModel pruned = Pruning.lowMagnitude(net, PruningSchedule.constant(0.6, 0, 1));
         DataSet batch = randomBatch(16);
         for (int step = 0; step < 3; step++) {
@@ -99,9 +99,6 @@ class PrunableLayersTest {
                 }
             }
         }
-        // batch normalization's parameters were trained, not pruned (only its running statistics are fixed)
-        assertTrue(pruned.network().getLayer(1).getParam("gamma").neq(net.getLayer(1).getParam("gamma"))
-                .any());
     }
 
     @Test
