@@ -168,7 +168,7 @@ class TrainingSpeedBenchmarkTest {
     }
 
     /** The Python of {@code lib/target/tf-venv}, created with tensorflow-cpu if missing. */
-    private static Path tensorFlowPython() {
+    static Path tensorFlowPython() {
         Path venv = ProjectDirs.root().resolve("lib/target/tf-venv");
         Path python = venv.resolve("bin/python");
         if (!Files.isExecutable(python.resolveSibling("pip")) || !hasTensorFlow(python)) {
@@ -197,7 +197,7 @@ class TrainingSpeedBenchmarkTest {
         return sorted[sorted.length / 2];
     }
 
-    private static String load() {
+    static String load() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).trim();
         } catch (IOException e) {
