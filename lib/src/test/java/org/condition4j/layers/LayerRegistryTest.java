@@ -1,6 +1,7 @@
 package org.condition4j.layers;
 
 import org.condition4j.backend.Backend;
+import org.condition4j.channels.ChannelPruning;
 import org.condition4j.cluster.CentroidInit;
 import org.condition4j.cluster.Clustering;
 import org.condition4j.cluster.ClusteringConfig;
@@ -61,11 +62,13 @@ class LayerRegistryTest {
     private static final String QAT = "ConvolutionLayer, DepthwiseConvolution2D, DenseLayer, OutputLayer, SubsamplingLayer";
     /** The message's "supported: ..." part, per capability. */
     private static final Map<Capability, String> SUPPORTED = new EnumMap<>(Map.of(
-            Capability.EXPORT, ALL, Capability.QAT, QAT, Capability.PRUNING, ALL, Capability.CLUSTERING, ALL));
+            Capability.EXPORT, ALL, Capability.QAT, QAT, Capability.PRUNING, ALL, Capability.CLUSTERING, ALL,
+            Capability.CHANNEL_PRUNING, ALL));
     /** How the message names each capability. */
     private static final Map<Capability, String> WHO = new EnumMap<>(Map.of(
             Capability.EXPORT, "the exporter", Capability.QAT, "quantization-aware training",
-            Capability.PRUNING, "pruning", Capability.CLUSTERING, "clustering"));
+            Capability.PRUNING, "pruning", Capability.CLUSTERING, "clustering",
+            Capability.CHANNEL_PRUNING, "channel pruning"));
     /** The layer kinds quantization-aware training refuses although the registry knows them. */
     private static final Set<String> QAT_REFUSES = Set.of("SeparableConvolution2D", "GlobalPoolingLayer",
             "BatchNormalization", "ActivationLayer", "DropoutLayer");
@@ -144,6 +147,7 @@ class LayerRegistryTest {
             case QAT -> QuantizationAwareTraining.prepare(net);
             case PRUNING -> Pruning.lowMagnitude(net, PruningSchedule.constant(0.5));
             case CLUSTERING -> Clustering.cluster(net, ClusteringConfig.of(2, CentroidInit.LINEAR));
+            case CHANNEL_PRUNING -> ChannelPruning.of(net).prune(PruningSchedule.constant(0.5)).strip();
         }
     }
 
