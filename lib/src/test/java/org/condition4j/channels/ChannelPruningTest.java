@@ -293,8 +293,9 @@ class ChannelPruningTest {
         MultiLayerNetwork nhwc = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(3).updater(new Adam(0.001)).weightInit(WeightInit.XAVIER_UNIFORM)
                 .convolutionMode(ConvolutionMode.Same).list()
+                // sigmoid(0) = 1/2: a removed channel still sends values, so the dense inputs reading it must go too
                 .layer(new ConvolutionLayer.Builder(3, 3).name("conv").dataFormat(CNN2DFormat.NHWC).nOut(8)
-                        .activation(Activation.RELU).build())
+                        .activation(Activation.SIGMOID).build())
                 .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).dataFormat(CNN2DFormat.NHWC)
                         .kernelSize(4, 4).stride(4, 4).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
