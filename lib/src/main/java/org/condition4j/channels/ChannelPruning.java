@@ -1,6 +1,7 @@
 package org.condition4j.channels;
 
 import org.condition4j.layers.LayerRegistry;
+import org.condition4j.npu.ChannelBlock;
 import org.condition4j.prune.PruningSchedule;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
@@ -78,6 +79,15 @@ public final class ChannelPruning {
             throw new IllegalArgumentException("channel multiple " + multiple + " is below 1; use 1 for any count");
         }
         return new ChannelPruning(net, groups, criterion, excepted, only, multiple);
+    }
+
+    /**
+     * Rounds each pruned layer's channel count to the output-channel block of {@code accelerator}
+     * (a Vela accelerator configuration such as "ethos-u55-128"; {@link ChannelBlock}): 8 channels
+     * on the U55-128 and U85-256. Undo with {@code withChannelMultiple(1)}.
+     */
+    public ChannelPruning forAccelerator(String accelerator) {
+        return withChannelMultiple(ChannelBlock.depth(accelerator));
     }
 
     /** Leaves the named layers' channels as they are. */
