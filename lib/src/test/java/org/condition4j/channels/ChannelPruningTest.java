@@ -316,6 +316,8 @@ class ChannelPruningTest {
         for (ChannelPrunedModel.LayerChannels row : pruned.channels()) {
             assertEquals(16, row.kept(), row.name());
         }
+        assertEquals(8, ChannelPruning.of(seed).forAccelerator("ethos-u55-128").channelMultiple());
+        assertEquals(1, ChannelPruning.of(seed).forAccelerator("ethos-u85-256").withChannelMultiple(1).channelMultiple());
         // the rule written out: at least one multiple, all channels once the nearest multiple reaches them
         assertEquals(16, ChannelPruning.keptChannels(32, 0.5, 16));
         assertEquals(16, ChannelPruning.keptChannels(32, 0.3, 16)); // 22.4 -> 22 -> 16
