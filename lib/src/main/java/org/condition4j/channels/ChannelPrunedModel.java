@@ -119,8 +119,10 @@ public final class ChannelPrunedModel {
                     flatten.setNumChannels(flatten.getNumChannels() - (long) r * resize.inPerChannel());
                 } else {
                     FeedForwardLayer layer = (FeedForwardLayer) conf.getConf(resize.layer()).getLayer();
-                    layer.setNIn(layer.getNIn() - (long) r * resize.inPerChannel());
-                    if (resize.outPerChannel() > 0) {
+                    if (layer.getNIn() > 0) { // a layer without parameters (dropout) may never have been given sizes
+                        layer.setNIn(layer.getNIn() - (long) r * resize.inPerChannel());
+                    }
+                    if (resize.outPerChannel() > 0 && layer.getNOut() > 0) {
                         layer.setNOut(layer.getNOut() - (long) r * resize.outPerChannel());
                     }
                 }
