@@ -21,8 +21,8 @@ public enum ChannelCriterion {
      * al., "Pruning convolutional neural networks for resource efficient inference", 2017): for
      * each training step, |sum of w * dL/dw| over the consuming layer's weights that read the
      * channel, which equals |sum over the batch and positions of a * dL/da| for the channel's
-     * activation a as the consumer sees it; averaged over the steps since the previous pruning
-     * step. Gathered from the gradients during fine-tuning, so the first pruning step that removes
+     * activation a as the consumer sees it; summed over the steps since the previous pruning step
+     * (the ranking of their mean). Gathered from the gradients during fine-tuning, so the first pruning step that removes
      * channels must come after at least one training step.
      */
     TAYLOR

@@ -41,9 +41,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -404,14 +402,5 @@ class ChannelPruningTest {
             set.add(v);
         }
         return set;
-    }
-
-    @SuppressWarnings("unused")
-    private static Map<Integer, Integer> counts(int[] values) {
-        Map<Integer, Integer> counts = new TreeMap<>();
-        for (int v : values) {
-            counts.merge(v, 1, Integer::sum);
-        }
-        return counts;
     }
 }
