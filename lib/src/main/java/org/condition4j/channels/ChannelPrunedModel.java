@@ -43,20 +43,20 @@ public final class ChannelPrunedModel {
     private final TrainingListener listener = new MaskListener();
     private long step;
 
-    ChannelPrunedModel(MultiLayerNetwork network, List<ChannelGroup> groups, PruningSchedule schedule, int multiple,
+    ChannelPrunedModel(MultiLayerNetwork network, Map<ChannelGroup, PruningSchedule> schedules, int multiple,
                        ChannelCriterion criterion) {
         this.network = network;
         this.criterion = criterion;
         List<PrunedGroup> pruned = new ArrayList<>();
-        for (ChannelGroup group : groups) {
-            pruned.add(new PrunedGroup(group, schedule, multiple));
-        }
+        schedules.forEach((group, schedule) -> pruned.add(new PrunedGroup(group, schedule, multiple)));
         this.groups = List.copyOf(pruned);
-        if (criterion == ChannelCriterion.TAYLOR && schedule.shouldPrune(0)
-                && this.groups.stream().anyMatch(g -> g.keptAt(0) < g.group.channels)) {
-            throw new IllegalArgumentException("The Taylor criterion ranks channels by gradients gathered in training, "
-                    + "but " + schedule + " removes channels at step 0, before any; begin the schedule later, e.g. "
-                    + "PruningSchedule.polynomialDecay(0, 0.5, 10, 100), or use ChannelCriterion.L2");
+        for (PrunedGroup g : groups) {
+            if (criterion == ChannelCriterion.TAYLOR && g.schedule.shouldPrune(0) && g.keptAt(0) < g.group.channels) {
+                throw new IllegalArgumentException("The Taylor criterion ranks channels by gradients gathered in "
+                        + "training, but " + g.schedule + " removes channels of " + g.group.describe(network)
+                        + " at step 0, before any; begin the schedule later, e.g. "
+                        + "PruningSchedule.polynomialDecay(0, 0.5, 10, 100), or use ChannelCriterion.L2");
+            }
         }
         update();
     }

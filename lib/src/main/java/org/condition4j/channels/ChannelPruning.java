@@ -6,8 +6,11 @@ import org.condition4j.prune.PruningSchedule;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -30,7 +33,7 @@ import java.util.Set;
  * reached), so that an NPU which computes output channels in blocks of m wastes none of a block
  * ({@link #forAccelerator}). A layer whose channels are read by nothing but the network's output
  * (the classifier) is never pruned. Every configuration returns a new, immutable
- * {@code ChannelPruning}; pruning works on a copy of the network ({@link #pruneInPlace} on the
+ * {@code ChannelPruning}; {@link #withSchedule} gives a layer a schedule of its own. Pruning works on a copy of the network ({@link #pruneInPlace} on the
  * network itself, for joining another technique's training).
  */
 public final class ChannelPruning {
@@ -40,15 +43,17 @@ public final class ChannelPruning {
     private final Set<Integer> excepted;
     private final Set<Integer> only;
     private final int multiple;
+    private final Map<Integer, PruningSchedule> overrides;
 
     private ChannelPruning(MultiLayerNetwork net, List<ChannelGroup> groups, ChannelCriterion criterion,
-                           Set<Integer> excepted, Set<Integer> only, int multiple) {
+                           Set<Integer> excepted, Set<Integer> only, int multiple, Map<Integer, PruningSchedule> overrides) {
         this.net = net;
         this.groups = groups;
         this.criterion = criterion;
         this.excepted = Set.copyOf(excepted);
         this.only = Set.copyOf(only);
         this.multiple = multiple;
+        this.overrides = Collections.unmodifiableMap(new LinkedHashMap<>(overrides));
     }
 
     /**
@@ -59,7 +64,7 @@ public final class ChannelPruning {
         if (net == null) {
             throw new IllegalArgumentException("network is null");
         }
-        return new ChannelPruning(net, ChannelGroup.of(net), ChannelCriterion.L2, Set.of(), Set.of(), 1);
+        return new ChannelPruning(net, ChannelGroup.of(net), ChannelCriterion.L2, Set.of(), Set.of(), 1, Map.of());
     }
 
     /** Ranks channels by {@code criterion} instead of the L2 norm. */
@@ -67,7 +72,7 @@ public final class ChannelPruning {
         if (criterion == null) {
             throw new IllegalArgumentException("criterion is null; use ChannelCriterion.L2, L1 or TAYLOR");
         }
-        return new ChannelPruning(net, groups, criterion, excepted, only, multiple);
+        return new ChannelPruning(net, groups, criterion, excepted, only, multiple, overrides);
     }
 
     /**
@@ -78,7 +83,7 @@ public final class ChannelPruning {
         if (multiple < 1) {
             throw new IllegalArgumentException("channel multiple " + multiple + " is below 1; use 1 for any count");
         }
-        return new ChannelPruning(net, groups, criterion, excepted, only, multiple);
+        return new ChannelPruning(net, groups, criterion, excepted, only, multiple, overrides);
     }
 
     /**
@@ -92,12 +97,22 @@ public final class ChannelPruning {
 
     /** Leaves the named layers' channels as they are. */
     public ChannelPruning except(String... layerNames) {
-        return new ChannelPruning(net, groups, criterion, with(excepted, layerNames), only, multiple);
+        return new ChannelPruning(net, groups, criterion, with(excepted, layerNames), only, multiple, overrides);
     }
 
     /** Prunes only the named layers' channels. */
     public ChannelPruning only(String... layerNames) {
-        return new ChannelPruning(net, groups, criterion, excepted, with(only, layerNames), multiple);
+        return new ChannelPruning(net, groups, criterion, excepted, with(only, layerNames), multiple, overrides);
+    }
+
+    /** Prunes the named layer's channels on their own schedule instead of the common one. */
+    public ChannelPruning withSchedule(String layerName, PruningSchedule schedule) {
+        if (schedule == null) {
+            throw new IllegalArgumentException("pruning schedule for '" + layerName + "' is null");
+        }
+        Map<Integer, PruningSchedule> more = new LinkedHashMap<>(overrides);
+        more.put(producerNamed(layerName), schedule);
+        return new ChannelPruning(net, groups, criterion, excepted, only, multiple, more);
     }
 
     public ChannelCriterion criterion() {
@@ -137,7 +152,17 @@ public final class ChannelPruning {
                     ? "no convolution or dense layer feeds another weighted layer" : "all of " + prunableLayers()
                     + " are left out"));
         }
-        return new ChannelPrunedModel(target, chosen, schedule, multiple, criterion);
+        for (int index : overrides.keySet()) {
+            if (chosen.stream().noneMatch(g -> g.producer == index)) {
+                throw new IllegalArgumentException(LayerRegistry.describe(net, index) + " has its own schedule but is "
+                        + "left out of pruning; choose it or drop its schedule");
+            }
+        }
+        Map<ChannelGroup, PruningSchedule> schedules = new LinkedHashMap<>();
+        for (ChannelGroup g : chosen) {
+            schedules.put(g, overrides.getOrDefault(g.producer, schedule));
+        }
+        return new ChannelPrunedModel(target, schedules, multiple, criterion);
     }
 
     /**

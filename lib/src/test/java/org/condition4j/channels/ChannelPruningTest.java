@@ -327,6 +327,21 @@ class ChannelPruningTest {
     }
 
     @Test
+    void aLayerMayHaveItsOwnSchedule() {
+        ChannelPrunedModel pruned = ChannelPruning.of(seed).withSchedule("conv1", PruningSchedule.constant(0.25, 0, 100))
+                .prune(PruningSchedule.constant(0.5, 0, 100));
+        assertEquals(List.of(24, 16, 16), pruned.channels().stream().map(ChannelPrunedModel.LayerChannels::kept).toList());
+        MultiLayerNetwork smaller = pruned.strip();
+        assertEquals(24, nOut(smaller, 0));
+        assertEquals(24, nIn(smaller, 1));
+        assertSameOutputs(pruned.network(), smaller, images.getFeatures(), "conv1 on its own schedule");
+        assertThrows(IllegalArgumentException.class, () -> ChannelPruning.of(seed)
+                .withSchedule("dense", PruningSchedule.constant(0.5)));
+        assertThrows(IllegalArgumentException.class, () -> ChannelPruning.of(seed).except("conv1")
+                .withSchedule("conv1", PruningSchedule.constant(0.25)).prune(PruningSchedule.constant(0.5)));
+    }
+
+    @Test
     void badConfigurationsFailSayingWhatToDo() {
         ChannelPruning pruning = ChannelPruning.of(seed);
         assertThrows(IllegalArgumentException.class, () -> pruning.withChannelMultiple(0));
