@@ -57,6 +57,12 @@ def add_card(path, models_dir, cards_dir):
     return model
 
 
+def breakable_names(table):
+    """Lets a long model name in a cell (post_training_quant_model) break after an underscore,
+    so that the comparison fits a desktop window beside the sidebar."""
+    return re.sub(r"_(?=[^<>]*</td>)", "_<wbr>", table)
+
+
 def landing_page(notebooks, cards, tables):
     # no "on this page" column on the landing page: its width goes to the comparison tables
     parts = ["---", "html_theme.sidebar_secondary.remove: true", "---", "",
@@ -69,7 +75,7 @@ def landing_page(notebooks, cards, tables):
             name = os.path.basename(path)[len("comparison_"): -len(".html")]
             heading = "What each model is" if name == "models" else f"On the {name}"
             parts += [f"### {heading}", "", "```{raw} html", '<div class="table-scroll comparison">',
-                      read(path).strip(), "</div>", "```", ""]
+                      breakable_names(read(path).strip()), "</div>", "```", ""]
     parts += ["## Contents", "", "```{toctree}", ":caption: Notebooks", ":maxdepth: 1", ""]
     parts += notebooks
     parts += ["```", ""]

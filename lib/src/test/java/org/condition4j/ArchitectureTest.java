@@ -55,6 +55,7 @@ class ArchitectureTest {
         ALLOWED.put("qat", Set.of("backend", "model", "layers", "graph", "quantize"));
         ALLOWED.put("prune", Set.of("backend", "model", "layers"));
         ALLOWED.put("cluster", Set.of("backend", "model", "layers", "quantize"));
+        ALLOWED.put("channels", Set.of("layers", "prune", "npu"));
         ALLOWED.put("tflite", Set.of("io", "layers", "graph", "quantize"));
         ALLOWED.put("runtime", Set.of("io", "graph", "quantize", "tflite", "stats"));
         ALLOWED.put("vela", Set.of("io", "tflite"));

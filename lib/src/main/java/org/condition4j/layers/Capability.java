@@ -1,11 +1,12 @@
 package org.condition4j.layers;
 
-/** What may be done with a layer: written to TFLite, or changed by one of the three techniques. */
+/** What may be done with a layer: written to TFLite, or changed by one of the techniques. */
 public enum Capability {
     EXPORT("the exporter"),
     QAT("quantization-aware training"),
     PRUNING("pruning"),
-    CLUSTERING("clustering");
+    CLUSTERING("clustering"),
+    CHANNEL_PRUNING("channel pruning");
 
     private final String who;
 

@@ -9,7 +9,9 @@ public record Advice(String tensor, Kind kind, String message) {
         /** An op with a large share of the network's multiply-accumulates. */
         MACS,
         /** An op with a large share of the network's weights, read from flash or DRAM on every inference. */
-        WEIGHTS
+        WEIGHTS,
+        /** How many cycles (Vela's figure) a cut of whole output-channel blocks saves ({@link TargetCheck#withCycles}). */
+        CYCLES
     }
 
     @Override

@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Will this network run on an Ethos-U NPU? Checked on the network's inference graph, which the
@@ -55,6 +56,49 @@ public final class TargetCheck {
                     op instanceof WeightedOp w ? w.outputChannels() : channels(op.outputShape())));
         }
         return new TargetCheck(family, layers, advice(graph, layers));
+    }
+
+    /**
+     * This check with advice on channel cuts added, from the cycles Vela counted for each op on
+     * {@code accelerator} ({@code cyclesByTensor}: output tensor name to cycles, e.g. from
+     * {@code OperatorCost.of(report, model)}). For each convolution or dense op but the last (the
+     * classifier), with c output channels in b blocks of the accelerator's depth d
+     * ({@link ChannelBlock}): removing the channels of the last, partly or wholly filled block
+     * (down to (b - 1) * d) saves about one block's share of the op's cycles, its cycles / b, and
+     * removing fewer saves none, since the NPU computes a block whole. The layer reading the
+     * channels also gets cheaper; that is not counted.
+     */
+    public TargetCheck withCycles(Map<String, Long> cyclesByTensor, String accelerator) {
+        int depth = ChannelBlock.depth(accelerator);
+        List<Advice> more = new ArrayList<>(advice);
+        LayerCheck last = null;
+        for (LayerCheck l : layers) {
+            if (cuttable(l)) {
+                last = l;
+            }
+        }
+        for (LayerCheck l : layers) {
+            Long cycles = cyclesByTensor.get(l.tensor());
+            if (!cuttable(l) || l == last || cycles == null || cycles == 0) {
+                continue;
+            }
+            int c = l.outputChannels();
+            int blocks = (c + depth - 1) / depth;
+            if (blocks < 2) {
+                continue;
+            }
+            int kept = (blocks - 1) * depth;
+            more.add(new Advice(l.tensor(), Advice.Kind.CYCLES, String.format(Locale.ROOT,
+                    "%d output channels take %,d cycles on %s, in %d blocks of %d: removing %d channel%s (to %d) "
+                            + "saves about %,d cycles (one block); removing fewer saves none",
+                    c, cycles, accelerator, blocks, depth, c - kept, c - kept == 1 ? "" : "s", kept, cycles / blocks)));
+        }
+        return new TargetCheck(family, layers, more);
+    }
+
+    /** A convolution or dense op: its output channels are its own to cut (a depthwise op's are its input's). */
+    private static boolean cuttable(LayerCheck l) {
+        return l.operator().equals("CONV_2D") || l.operator().equals("FULLY_CONNECTED");
     }
 
     public NpuFamily family() {

@@ -1,6 +1,7 @@
 package org.condition4j.layers;
 
 import org.condition4j.backend.Backend;
+import org.condition4j.channels.ChannelPruning;
 import org.condition4j.cluster.CentroidInit;
 import org.condition4j.cluster.Clustering;
 import org.condition4j.cluster.ClusteringConfig;
@@ -63,11 +64,13 @@ class LayerRegistryTest {
     private static final String FOLDED = ALL.replace("BatchNormalization, ", "");
     /** The message's "supported: ..." part, per capability. */
     private static final Map<Capability, String> SUPPORTED = new EnumMap<>(Map.of(
-            Capability.EXPORT, ALL, Capability.QAT, QAT, Capability.PRUNING, FOLDED, Capability.CLUSTERING, FOLDED));
+            Capability.EXPORT, ALL, Capability.QAT, QAT, Capability.PRUNING, FOLDED, Capability.CLUSTERING, FOLDED,
+            Capability.CHANNEL_PRUNING, ALL)); // channel pruning follows a channel through batch norm
     /** How the message names each capability. */
     private static final Map<Capability, String> WHO = new EnumMap<>(Map.of(
             Capability.EXPORT, "the exporter", Capability.QAT, "quantization-aware training",
-            Capability.PRUNING, "pruning", Capability.CLUSTERING, "clustering"));
+            Capability.PRUNING, "pruning", Capability.CLUSTERING, "clustering",
+            Capability.CHANNEL_PRUNING, "channel pruning"));
 
     /** One probe network per layer kind, with the probed layer at {@code index}. */
     private record Probe(String type, MultiLayerNetwork net, int index) {}
@@ -148,6 +151,7 @@ class LayerRegistryTest {
             case QAT -> QuantizationAwareTraining.prepare(net);
             case PRUNING -> Pruning.lowMagnitude(net, PruningSchedule.constant(0.5));
             case CLUSTERING -> Clustering.cluster(net, ClusteringConfig.of(2, CentroidInit.LINEAR));
+            case CHANNEL_PRUNING -> ChannelPruning.of(net).prune(PruningSchedule.constant(0.5)).strip();
         }
     }
 
