@@ -79,6 +79,51 @@ class TrainingSpeedBenchmarkTest {
     }
 
     /**
+     * The training step alone, side by side: DL4J's seed CNN as {@code SeedCnn} builds it and the same
+     * network in Keras ({@code keras_step.py}), each fitting the first {@code WARM_UP + STEPS} MNIST
+     * training batches (128 images, held in memory), the last {@code STEPS} timed (ms per step, wall
+     * clock); DL4J and a fresh Keras process take turns round after round. An epoch (above) adds each
+     * library's input pipeline to this.
+     */
+    @Test
+    void dl4jStepAgainstTensorFlow() throws IOException {
+        Path python = tensorFlowPython();
+        Path script = Files.createTempFile("keras_step", ".py");
+        try (InputStream in = getClass().getResourceAsStream("keras_step.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+        int warmUp = 20;
+        int steps = 40;
+        List<DataSet> batches = new ArrayList<>();
+        Workshop.mnist().train(SeedCnn.BATCH_SIZE, (warmUp + steps) * SeedCnn.BATCH_SIZE).forEachRemaining(batches::add);
+        double[] dl4j = new double[ROUNDS];
+        double[] tf = new double[ROUNDS];
+        System.out.printf(Locale.ROOT, "seed CNN, batch %d, %d warm-up steps, %d timed; load before: %s%n",
+                SeedCnn.BATCH_SIZE, warmUp, steps, load());
+        for (int round = 0; round < ROUNDS; round++) {
+            MultiLayerNetwork net = SeedCnn.create();
+            for (int i = 0; i < warmUp; i++) {
+                net.fit(batches.get(i));
+            }
+            long start = System.nanoTime();
+            for (int i = warmUp; i < warmUp + steps; i++) {
+                net.fit(batches.get(i));
+            }
+            dl4j[round] = (System.nanoTime() - start) / 1e6 / steps;
+            Subprocess.Result keras = Subprocess.run(List.of(python.toString(), script.toString(),
+                    ProjectDirs.mnist().toString(), Integer.toString(warmUp), Integer.toString(steps)),
+                    Duration.ofMinutes(10), "Keras steps");
+            String window = keras.output().lines().filter(l -> l.startsWith("WINDOW ")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("Keras failed:\n" + keras.output()));
+            tf[round] = Double.parseDouble(window.split(" ")[3]);
+            System.out.printf(Locale.ROOT, "  round %d: DL4J %6.1f ms   TensorFlow %6.1f ms   load %s%n",
+                    round + 1, dl4j[round], tf[round], load());
+        }
+        System.out.printf(Locale.ROOT, "median step: DL4J %.1f ms, TensorFlow %.1f ms, ratio DL4J/TF %.2f%n",
+                median(dl4j), median(tf), median(dl4j) / median(tf));
+    }
+
+    /**
      * Where a DL4J training step of the seed CNN goes, and what each lever buys: milliseconds per
      * {@code fit} of one fixed 128-image batch for each variant, the variants taking turns round
      * after round so that load from other processes hits all alike (median of the rounds); the

@@ -21,7 +21,7 @@ def idx(path, offset):
 
 def main():
     mnist, images, epochs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    x = idx(os.path.join(mnist, "train-images-idx3-ubyte"), 16).reshape(-1, 28, 28, 1)[:images] / 255.0
+    x = idx(os.path.join(mnist, "train-images-idx3-ubyte"), 16).reshape(-1, 28, 28, 1)[:images].astype(np.float32) / 255.0
     y = idx(os.path.join(mnist, "train-labels-idx1-ubyte"), 8)[:images]
     tf.keras.utils.set_random_seed(42)
     model = tf.keras.Sequential([
