@@ -104,11 +104,13 @@ def main(executed_dir, models_dir, site_dir):
                         key=lambda p: (not p.endswith("comparison_models.html"), p))
         write(os.path.join(source, "index.md"), landing_page(notebooks, cards, tables))
 
-        building = site_dir.rstrip("/") + ".building"
-        shutil.rmtree(building, ignore_errors=True)
+        # the book is built beside SITE_DIR and renamed into place; myst-nb also writes a
+        # jupyter_execute folder beside its output folder, so that goes into the scratch folder too
+        scratch = site_dir.rstrip("/") + ".building"
+        building = os.path.join(scratch, "html")
+        shutil.rmtree(scratch, ignore_errors=True)
         status = build_main(["-q", "-b", "html", "-d", os.path.join(source, "_doctrees"), source, building])
         if status != 0:
-            shutil.rmtree(building, ignore_errors=True)
             print(f"site.py: Sphinx failed (status {status}); its messages are above", file=sys.stderr)
             return 1
         shutil.rmtree(os.path.join(building, ".doctrees"), ignore_errors=True)
@@ -116,6 +118,7 @@ def main(executed_dir, models_dir, site_dir):
         os.replace(building, site_dir)
     finally:
         shutil.rmtree(source, ignore_errors=True)
+        shutil.rmtree(site_dir.rstrip("/") + ".building", ignore_errors=True)
     print(f"Book: {len(notebooks)} notebooks, {len(cards)} model cards in {os.path.abspath(site_dir)}/index.html")
     return 0
 
