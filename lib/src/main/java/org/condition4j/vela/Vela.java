@@ -214,19 +214,25 @@ public final class Vela {
     }
 
     /**
-     * The Python that runs the Vela executable (its {@code #!} line): the batch imports Vela there.
+     * The Python that runs the Vela executable: its {@code #!} line, or, where pip wrote a shell
+     * line instead (it does for a path too long for {@code #!}), the {@code python} beside it in
+     * the same environment. The batch imports Vela there.
      */
     private Path python() {
         try (BufferedReader reader = Files.newBufferedReader(executable)) {
             String first = reader.readLine();
             if (first != null && first.startsWith("#!")) {
                 Path interpreter = Path.of(first.substring(2).trim().split("\\s+")[0]);
-                if (Files.isExecutable(interpreter)) {
+                if (interpreter.getFileName().toString().startsWith("python") && Files.isExecutable(interpreter)) {
                     return interpreter;
                 }
             }
+            Path sibling = executable.resolveSibling("python");
+            if (Files.isExecutable(sibling)) {
+                return sibling;
+            }
             throw new IllegalStateException("Cannot tell which Python runs Vela at " + executable
-                    + " (its first line is " + first + "); reinstall it with ./setup.sh");
+                    + " (its first line is " + first + " and there is no python beside it); reinstall it with ./setup.sh");
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the Vela executable " + executable + ": " + e.getMessage(), e);
         }

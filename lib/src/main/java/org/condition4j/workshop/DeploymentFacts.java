@@ -75,7 +75,8 @@ final class DeploymentFacts {
         boolean int8 = t.type().equals("INT8");
         if (!int8 && !t.type().equals("FLOAT32")) {
             throw new IllegalArgumentException("Tensor '" + t.name() + "' is " + t.type()
-                    + "; a card describes int8 and float32 inputs and outputs");
+                    + "; a card describes int8 and float32 inputs and outputs: export the model with TfliteExport.int8 "
+                    + "or TfliteExport.float32");
         }
         int elements = Arrays.stream(t.shape()).reduce(1, (a, b) -> a * b);
         return new ModelCard.TensorFormat(int8 ? "int8" : "float32", Arrays.stream(t.shape()).boxed().toList(),

@@ -54,7 +54,19 @@ class DsCnnTest {
         // a requirement, not a measurement: after so few steps a network that learns digits is right on four in
         // five (a full epoch goes much further; chance is one in ten)
         assertTrue(accuracy.interval().lower() > 0.8, "after " + TRAIN_IMAGES / 32 + " steps: " + accuracy);
-        Accuracy folded = Training.measure(BatchNormFolding.fold(net), mnist.test(500, TEST_IMAGES));
-        assertEquals(accuracy.correct(), folded.correct(), "folding changed a decision");
+        // folding changes outputs by float rounding only (BatchNormFoldingTest: within 1e-5), so it may flip
+        // no decision whose two largest probabilities lie further apart than that
+        var images = mnist.testSample(TEST_IMAGES).getFeatures();
+        var original = net.output(images);
+        var folded = BatchNormFolding.fold(net).output(images);
+        for (int i = 0; i < TEST_IMAGES; i++) {
+            double[] p = original.getRow(i).toDoubleVector();
+            double[] sorted = p.clone();
+            java.util.Arrays.sort(sorted);
+            if (sorted[sorted.length - 1] - sorted[sorted.length - 2] > 2e-5) {
+                assertEquals(original.getRow(i).argMax().getInt(0), folded.getRow(i).argMax().getInt(0),
+                        "folding changed the decision on test image " + i);
+            }
+        }
     }
 }

@@ -39,10 +39,12 @@ final class SiteCheck {
                 "the book in " + site + " has no search (search.html and searchindex.js)");
         String indexHtml = Files.readString(index);
         try (Stream<Path> files = Files.isDirectory(models.resolve("vela")) ? Files.list(models.resolve("vela")) : Stream.empty()) {
-            // every comparison table 06 wrote is on the landing page, as written (cell for cell)
+            // every comparison table 06 wrote is on the landing page, as written (cell for cell; site.py
+            // only marks where a long model name may break, with <wbr>)
+            String landing = indexHtml.replace("<wbr>", "").replaceAll("\\s+", "");
             for (Path table : files.filter(f -> f.getFileName().toString().matches("comparison_.*\\.html")).toList()) {
                 String rows = Files.readString(table).replaceAll("\\s+", "");
-                assertTrue(indexHtml.replaceAll("\\s+", "").contains(rows.substring(rows.indexOf("<table"))),
+                assertTrue(landing.contains(rows.substring(rows.indexOf("<table"))),
                         "index.html does not show " + table.getFileName() + " as 06 wrote it");
             }
         }
