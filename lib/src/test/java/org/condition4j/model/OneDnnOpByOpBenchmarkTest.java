@@ -15,7 +15,6 @@ import org.nd4j.linalg.profiler.OpProfiler;
 import org.nd4j.linalg.profiler.ProfilerConfig;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,10 +95,7 @@ class OneDnnOpByOpBenchmarkTest {
     }
 
     private static Run tensorFlow() throws IOException {
-        Path script = Files.createTempFile("keras_step", ".py");
-        try (InputStream in = OneDnnOpByOpBenchmarkTest.class.getResourceAsStream("keras_step.py")) {
-            Files.write(script, in.readAllBytes());
-        }
+        Path script = TrainingSpeedBenchmarkTest.kerasScript("keras_step.py");
         List<String> command = new ArrayList<>(List.of("env", "ONEDNN_VERBOSE=2", "ONEDNN_VERBOSE_TIMESTAMP=1",
                 "TF_ENABLE_ONEDNN_OPTS=1"));
         if (!THREADS.isEmpty()) {

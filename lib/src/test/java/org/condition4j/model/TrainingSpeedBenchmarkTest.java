@@ -47,10 +47,7 @@ class TrainingSpeedBenchmarkTest {
     @Test
     void dl4jEpochAgainstTensorFlow() throws IOException {
         Path python = tensorFlowPython();
-        Path script = Files.createTempFile("keras_epoch", ".py");
-        try (InputStream in = getClass().getResourceAsStream("keras_epoch.py")) {
-            Files.write(script, in.readAllBytes());
-        }
+        Path script = kerasScript("keras_epoch.py");
         Mnist mnist = Workshop.mnist();
         Dl4jTraining dl4j = new Dl4jTraining();
         double[] dl4jSeconds = new double[ROUNDS];
@@ -88,10 +85,7 @@ class TrainingSpeedBenchmarkTest {
     @Test
     void dl4jStepAgainstTensorFlow() throws IOException {
         Path python = tensorFlowPython();
-        Path script = Files.createTempFile("keras_step", ".py");
-        try (InputStream in = getClass().getResourceAsStream("keras_step.py")) {
-            Files.write(script, in.readAllBytes());
-        }
+        Path script = kerasScript("keras_step.py");
         int warmUp = 20;
         int steps = 40;
         List<DataSet> batches = new ArrayList<>();
@@ -210,6 +204,16 @@ class TrainingSpeedBenchmarkTest {
         double epoch(Mnist mnist) {
             return Training.of(net).fit(mnist.train(SeedCnn.BATCH_SIZE, IMAGES), null, 1).last().seconds();
         }
+    }
+
+    /** The Keras script {@code resource} (beside this class) as a file, deleted when the JVM exits. */
+    static Path kerasScript(String resource) throws IOException {
+        Path script = Files.createTempFile(resource.replace(".py", ""), ".py");
+        script.toFile().deleteOnExit();
+        try (InputStream in = TrainingSpeedBenchmarkTest.class.getResourceAsStream(resource)) {
+            Files.write(script, in.readAllBytes());
+        }
+        return script;
     }
 
     /** The Python of {@code lib/target/tf-venv}, created with tensorflow-cpu if missing. */
