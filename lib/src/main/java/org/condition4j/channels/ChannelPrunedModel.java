@@ -304,7 +304,7 @@ public final class ChannelPrunedModel {
                 }
                 INDArray param = net.getLayer(s.layer()).getParam(s.param());
                 float[] w = AlongAxis.values(param);
-                float[] g = AlongAxis.values(gradient(gradient, s));
+                float[] g = AlongAxis.values(gradient(gradient, s.key()));
                 for (int i = 0; i < w.length; i++) {
                     w[i] *= g[i];
                 }
@@ -343,11 +343,12 @@ public final class ChannelPrunedModel {
         }
     }
 
-    private static INDArray gradient(Gradient gradient, ChannelSlice s) {
-        INDArray g = gradient.getGradientFor(s.key());
+    /** The gradient of parameter {@code key}; an error if training computed none for it. */
+    private static INDArray gradient(Gradient gradient, String key) {
+        INDArray g = gradient.getGradientFor(key);
         if (g == null) {
-            throw new IllegalStateException("No gradient for layer " + s.layer() + " parameter " + s.param()
-                    + " during training; cannot hold removed channels at zero");
+            throw new IllegalStateException("No gradient for parameter " + key + " during training; "
+                    + "cannot hold removed channels at zero");
         }
         return g;
     }
@@ -361,14 +362,7 @@ public final class ChannelPrunedModel {
                     g.gather(network, gradient);
                 }
             }
-            masks.forEach((key, mask) -> {
-                INDArray g = gradient.getGradientFor(key);
-                if (g == null) {
-                    throw new IllegalStateException("No gradient for parameter " + key + " during training; "
-                            + "cannot hold removed channels at zero");
-                }
-                g.muli(mask);
-            });
+            masks.forEach((key, mask) -> gradient(gradient, key).muli(mask));
         }
 
         @Override

@@ -370,41 +370,30 @@ public final class Charts {
 
     /** Images placed next to each other, top-aligned. */
     public static BufferedImage sideBySide(BufferedImage... images) {
-        int width = 0;
-        int height = 0;
-        for (BufferedImage image : images) {
-            width += image.getWidth();
-            height = Math.max(height, image.getHeight());
-        }
-        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, height);
-        int x = 0;
-        for (BufferedImage image : images) {
-            g.drawImage(image, x, 0, null);
-            x += image.getWidth();
-        }
-        g.dispose();
-        return out;
+        return tiled(true, images);
     }
 
     /** Images one above the other, left-aligned. */
     public static BufferedImage stacked(BufferedImage... images) {
+        return tiled(false, images);
+    }
+
+    /** {@code images} in a row ({@code across}) or a column, on white where they differ in size. */
+    private static BufferedImage tiled(boolean across, BufferedImage... images) {
         int width = 0;
         int height = 0;
         for (BufferedImage image : images) {
-            width = Math.max(width, image.getWidth());
-            height += image.getHeight();
+            width = across ? width + image.getWidth() : Math.max(width, image.getWidth());
+            height = across ? Math.max(height, image.getHeight()) : height + image.getHeight();
         }
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, width, height);
-        int y = 0;
+        int offset = 0;
         for (BufferedImage image : images) {
-            g.drawImage(image, 0, y, null);
-            y += image.getHeight();
+            g.drawImage(image, across ? offset : 0, across ? 0 : offset, null);
+            offset += across ? image.getWidth() : image.getHeight();
         }
         g.dispose();
         return out;

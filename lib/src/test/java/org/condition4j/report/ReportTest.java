@@ -18,6 +18,35 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReportTest {
+    /** A filled image of one colour. */
+    private static java.awt.image.BufferedImage block(int width, int height, int rgb) {
+        var image = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int x = 0; x < width; x++) {
+            for (int y = 0; y < height; y++) {
+                image.setRGB(x, y, rgb);
+            }
+        }
+        return image;
+    }
+
+    @Test
+    void panelsAreLaidInARowOrAColumnOnWhite() {
+        var red = block(10, 20, 0xFF0000);
+        var blue = block(30, 5, 0x0000FF);
+        var row = Charts.sideBySide(red, blue);
+        assertEquals(40, row.getWidth());
+        assertEquals(20, row.getHeight());
+        assertEquals(0xFF0000, row.getRGB(9, 19) & 0xFFFFFF);
+        assertEquals(0x0000FF, row.getRGB(10, 0) & 0xFFFFFF);
+        assertEquals(0xFFFFFF, row.getRGB(10, 5) & 0xFFFFFF, "below the shorter panel: white");
+        var column = Charts.stacked(red, blue);
+        assertEquals(30, column.getWidth());
+        assertEquals(25, column.getHeight());
+        assertEquals(0xFF0000, column.getRGB(9, 19) & 0xFFFFFF);
+        assertEquals(0x0000FF, column.getRGB(0, 20) & 0xFFFFFF);
+        assertEquals(0xFFFFFF, column.getRGB(10, 0) & 0xFFFFFF, "beside the narrower panel: white");
+    }
+
 
     @Test
     void accuracyTablesCarryIntervalAndSignificanceAgainstTheFirstModel() {
